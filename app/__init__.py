@@ -1,0 +1,1 @@
+"""Hearth's desktop window (PySide6). The only package that imports Qt."""

@@ -1,0 +1,5 @@
+"""``python -m app`` starts the Hearth window."""
+
+from app.main import main
+
+raise SystemExit(main())

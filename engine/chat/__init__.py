@@ -1,0 +1,1 @@
+"""Chat formatting: Gemma turn format, sandboxed templates, sampling presets."""

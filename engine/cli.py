@@ -1,0 +1,71 @@
+"""``hearth-cli``: the headless front door to the engine.
+
+Each sub-command lives in its own module that exposes ``add_parser(subparsers)``; the parser
+it adds sets ``func`` to a callable taking the parsed namespace and returning an exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from engine import __version__
+from engine.errors import HearthError
+
+# Modules that contribute sub-commands, in the order they appear in --help.
+COMMAND_MODULES: tuple[str, ...] = (
+    "engine.commands.ask",
+    "engine.commands.inspect",
+    "engine.commands.bench",
+    "engine.commands.history",
+    "engine.commands.batch",
+    "engine.commands.tiles",
+    "engine.commands.extract",
+    "engine.commands.summarize",
+)
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_BAD_INPUT = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="hearth-cli", description="Hearth, the offline assistant, without its window."
+    )
+    parser.add_argument("--version", action="version", version=f"hearth {__version__}")
+    parser.add_argument(
+        "--data-dir",
+        default=None,
+        help="where Hearth keeps models, chats and settings (default: the user data dir, "
+        "or $HEARTH_DATA_DIR)",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module_name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name == module_name:
+                continue  # a command not built yet
+            raise
+        module.add_parser(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return EXIT_BAD_INPUT
+    try:
+        code: int = args.func(args)
+    except HearthError as exc:
+        print(f"hearth-cli: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("hearth-cli: interrupted", file=sys.stderr)
+        return 130
+    return code

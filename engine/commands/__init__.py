@@ -1,0 +1,1 @@
+"""Sub-commands of ``hearth-cli``, one module each."""

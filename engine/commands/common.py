@@ -1,0 +1,73 @@
+"""Pieces the sub-commands share: model selection, the worker client, JSON output."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from engine.chat.sampling import SAMPLING_PRESETS, SamplingParams
+from engine.errors import HearthError
+from engine.model.bundled import bundled_model_path
+from engine.paths import AppPaths, resolve_paths
+from engine.worker.client import EngineClient
+from engine.worker.protocol import ModelConfig
+
+
+def paths_from(args: argparse.Namespace) -> AppPaths:
+    return resolve_paths(getattr(args, "data_dir", None)).ensure()
+
+
+def add_model_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--model", help="a Gemma 3 GGUF file (default: the bundled 270M model)")
+    parser.add_argument("--ctx", type=int, default=8192, help="context size in tokens")
+    parser.add_argument("--threads", type=int, default=None, help="CPU threads (default: cores)")
+
+
+def add_sampling_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--preset", choices=sorted(SAMPLING_PRESETS), default="gemma")
+    parser.add_argument("--temperature", type=float, default=None, help="0 = greedy")
+    parser.add_argument("--seed", type=int, default=None)
+    parser.add_argument("--max-tokens", type=int, default=512)
+
+
+def sampling_from(args: argparse.Namespace) -> SamplingParams:
+    base = SAMPLING_PRESETS[args.preset]
+    temperature = base.temperature if args.temperature is None else args.temperature
+    return SamplingParams(
+        temperature=temperature,
+        top_k=base.top_k,
+        top_p=base.top_p,
+        min_p=base.min_p,
+        repeat_penalty=base.repeat_penalty,
+        seed=args.seed,
+    )
+
+
+def model_path_from(args: argparse.Namespace, paths: AppPaths) -> Path:
+    if getattr(args, "model", None):
+        path = Path(args.model).expanduser()
+        if not path.is_file():
+            raise HearthError(f"There is no model file at {path}.")
+        return path
+    return bundled_model_path(paths.models_dir)
+
+
+def model_config_from(args: argparse.Namespace, paths: AppPaths) -> ModelConfig:
+    return ModelConfig(
+        model_path=str(model_path_from(args, paths)),
+        n_ctx=args.ctx,
+        n_threads=args.threads,
+        mmproj_path=getattr(args, "mmproj", None),
+    )
+
+
+def start_client(paths: AppPaths) -> EngineClient:
+    return EngineClient(log_path=paths.cache_dir / "worker.log")
+
+
+def print_json(payload: object) -> None:
+    json.dump(payload, sys.stdout, ensure_ascii=False)
+    sys.stdout.write("\n")
+    sys.stdout.flush()

@@ -1,0 +1,395 @@
+"""The loaded model inside the inference worker: prompt building, KV reuse and the token loop.
+
+Only the worker process imports this module (it is the one place that drives llama.cpp).
+
+KV cache policy (Gemma 3): ``swa_full=False``. Five of every six layers keep only the last
+``n_swa`` positions, which shrinks the KV cache ~5x at 32K context. Follow-up turns still reuse
+the whole evaluated prefix because the worker keeps the exact token ids it evaluated and builds
+every prompt token-exactly (see ``engine.chat.gemma_format``). Rolling back (regenerate, edit)
+is only correct while the sliding window before the rollback point is still cached; the worker
+checks that (``llama_memory_seq_pos_min``) and otherwise restores an SWA checkpoint or
+re-prefills. It never takes a path that could silently change the answer.
+"""
+
+from __future__ import annotations
+
+import codecs
+import ctypes
+import os
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import llama_cpp
+
+from engine.chat import gemma_format
+from engine.chat.messages import ChatMessage
+from engine.chat.sampling import SamplingParams
+from engine.chat.template import choose_prompt_format
+from engine.errors import Cancelled, HearthError, ModelFileError
+from engine.model.gguf_header import GGUFInfo, read_gguf_header
+from engine.model.memory import estimate_memory
+from engine.worker.checkpoints import CheckpointStore
+from engine.worker.protocol import GenerationStats, ModelConfig, ModelInfo
+from engine.worker.threads import default_thread_count
+
+SUPPORTED_ARCHITECTURES = frozenset({"gemma3"})
+_TOKEN_CACHE_ENTRIES = 4096
+_PIECE_BUFFER = 256
+
+
+class CancelFlag(Protocol):
+    def is_set(self) -> bool: ...
+
+
+class ContextFullError(HearthError):
+    """The prompt does not fit in the loaded context."""
+
+
+@dataclass(frozen=True)
+class ChatResult:
+    text: str
+    token_ids: tuple[int, ...]
+    stats: GenerationStats
+
+
+ProgressFn = Callable[[str, int, int], None]
+TokenFn = Callable[[str, int], None]
+
+
+def _kv_type_id(name: str) -> int | None:
+    return {"f16": None, "q8_0": llama_cpp.GGML_TYPE_Q8_0}[name]
+
+
+class LoadedModel:
+    """One model and its single-sequence context, owned by the worker's main thread."""
+
+    def __init__(self, config: ModelConfig) -> None:
+        self.config = config
+        self.header: GGUFInfo = read_gguf_header(config.model_path)
+        if self.header.is_mmproj:
+            raise ModelFileError(
+                "This file is a vision projector (mmproj), not a language model; "
+                "choose the model file and pair the projector with it."
+            )
+        if self.header.architecture not in SUPPORTED_ARCHITECTURES:
+            raise ModelFileError(
+                f"Hearth cannot run '{self.header.architecture}' models yet; "
+                "it supports the Gemma 3 family."
+            )
+        train_ctx = self.header.context_length or config.n_ctx
+        self.n_ctx = min(config.n_ctx, train_ctx)
+        threads = config.n_threads or default_thread_count()
+        kv_type = _kv_type_id(config.kv_type)
+        started = time.perf_counter()
+        try:
+            self.llm = llama_cpp.Llama(
+                model_path=config.model_path,
+                n_ctx=self.n_ctx,
+                n_threads=threads,
+                n_threads_batch=threads,
+                n_batch=config.n_batch,
+                n_ubatch=config.n_ubatch,
+                swa_full=config.swa_full,
+                flash_attn=config.flash_attn,
+                type_k=kv_type,
+                type_v=kv_type,
+                verbose=False,
+            )
+        except (ValueError, RuntimeError) as exc:
+            raise ModelFileError(
+                f"llama.cpp could not load {os.path.basename(config.model_path)}: {exc}"
+            ) from exc
+        self.load_s = time.perf_counter() - started
+        self._vocab = llama_cpp.llama_model_get_vocab(self.llm.model)
+        self._memory = llama_cpp.llama_get_memory(self.llm.ctx)
+        self.n_swa = 0 if config.swa_full else int(llama_cpp.llama_model_n_swa(self.llm.model))
+        self.prompt_format = choose_prompt_format(self.header.chat_template)
+        self._bos = int(self.llm.token_bos())
+        self._eot = self._single_token(gemma_format.END_OF_TURN)
+        # A turn ends at <end_of_turn>; a model that starts a new turn has ended its own.
+        self._stop_ids = {
+            int(self.llm.token_eos()),
+            self._eot,
+            self._single_token(gemma_format.START_OF_TURN),
+        }
+        self._token_cache: OrderedDict[str, tuple[int, ...]] = OrderedDict()
+        self._piece_buffer = ctypes.create_string_buffer(_PIECE_BUFFER)
+        self._abort_cb: Any = None
+        self.checkpoints = CheckpointStore(
+            self.llm.ctx, budget_bytes=config.checkpoint_budget_mib << 20
+        )
+        estimate = estimate_memory(self.header, self.n_ctx, swa_full=config.swa_full)
+        self.info = ModelInfo(
+            path=config.model_path,
+            architecture=self.header.architecture,
+            size_label=self.header.size_label,
+            quantization=self.header.quantization,
+            n_ctx=self.n_ctx,
+            n_ctx_train=train_ctx,
+            n_embd=int(self.llm.n_embd()),
+            n_swa=int(llama_cpp.llama_model_n_swa(self.llm.model)),
+            swa_full=config.swa_full,
+            kv_bytes=estimate.kv_bytes,
+            load_s=self.load_s,
+            prompt_format=self.prompt_format.note,
+        )
+
+    # ------------------------------------------------------------------ tokens
+
+    def close(self) -> None:
+        self.checkpoints.clear()
+        self.llm.close()
+
+    def tokenize(self, text: str, *, add_bos: bool = False, special: bool = True) -> list[int]:
+        return list(self.llm.tokenize(text.encode("utf-8"), add_bos=add_bos, special=special))
+
+    def _cached_tokens(self, text: str) -> tuple[int, ...]:
+        ids = self._token_cache.get(text)
+        if ids is None:
+            ids = tuple(self.tokenize(text))
+            self._token_cache[text] = ids
+            if len(self._token_cache) > _TOKEN_CACHE_ENTRIES:
+                self._token_cache.popitem(last=False)
+        else:
+            self._token_cache.move_to_end(text)
+        return ids
+
+    def _single_token(self, text: str) -> int:
+        ids = self.tokenize(text)
+        if len(ids) != 1:
+            raise ModelFileError(f"The model's vocabulary has no {text} token.")
+        return ids[0]
+
+    def piece(self, token: int) -> bytes:
+        n = llama_cpp.llama_token_to_piece(
+            self._vocab, token, self._piece_buffer, _PIECE_BUFFER, 0, False
+        )
+        return bytes(self._piece_buffer[: max(n, 0)])
+
+    def build_prompt(self, messages: Sequence[ChatMessage]) -> list[int]:
+        """Token ids of the whole prompt, identical for identical conversations."""
+        template = self.prompt_format.template
+        if template is not None:
+            text = template.render(messages)
+            if text.startswith(gemma_format.BOS):
+                text = text[len(gemma_format.BOS) :]
+            return [self._bos, *self.tokenize(text)]
+        ids = [self._bos]
+        for piece in gemma_format.turn_pieces(messages):
+            ids += self._cached_tokens(piece.header)
+            ids += self._cached_tokens(piece.body)
+            ids.append(self._eot)
+            ids += self._cached_tokens(gemma_format.TURN_SEPARATOR)
+        ids += self._cached_tokens(gemma_format.GENERATION_HEADER)
+        return ids
+
+    # ------------------------------------------------------------------ KV reuse
+
+    @property
+    def held_tokens(self) -> list[int]:
+        return [int(t) for t in self.llm.input_ids[: self.llm.n_tokens]]
+
+    def _window_intact(self, position: int) -> bool:
+        """True when truncating the sequence to ``position`` leaves a correct cache."""
+        if self.n_swa == 0 or position == 0:
+            return True
+        pos_min = int(llama_cpp.llama_memory_seq_pos_min(self._memory, 0))
+        return 0 <= pos_min <= max(0, position - self.n_swa)
+
+    def _truncate(self, position: int) -> None:
+        llama_cpp.llama_memory_seq_rm(self._memory, 0, position, -1)
+        self.llm.n_tokens = position
+
+    def prepare_cache(self, prompt: Sequence[int]) -> tuple[int, str]:
+        """Make the context hold a correct prefix of ``prompt``; return (its length, path).
+
+        Paths: ``append`` (the context holds a prefix of the prompt), ``rollback`` (tail
+        removed, window still intact), ``checkpoint`` (window restored from a checkpoint),
+        ``full`` (nothing reusable: re-prefill from the start).
+        """
+        held = self.llm.input_ids[: self.llm.n_tokens]
+        common = 0
+        for a, b in zip(held, prompt, strict=False):
+            if a != b:
+                break
+            common += 1
+        keep = min(common, len(prompt) - 1)  # evaluate at least one token for fresh logits
+        if keep == self.llm.n_tokens and keep > 0:
+            return keep, "append"
+        if keep > 0 and self._window_intact(keep):
+            self._truncate(keep)
+            return keep, "rollback"
+        restored = self.checkpoints.restore_before(common, prompt, self._truncate)
+        if restored > 0:
+            return restored, "checkpoint"
+        self._truncate(0)
+        return 0, "full"
+
+    # ------------------------------------------------------------------ evaluation
+
+    def _set_abort(self, cancel: CancelFlag | None) -> None:
+        if cancel is None:
+            self._abort_cb = None
+            llama_cpp.llama_set_abort_callback(self.llm.ctx, llama_cpp.ggml_abort_callback(), None)
+            return
+
+        def should_abort(_data: object) -> bool:
+            return cancel.is_set()
+
+        self._abort_cb = llama_cpp.ggml_abort_callback(should_abort)
+        llama_cpp.llama_set_abort_callback(self.llm.ctx, self._abort_cb, None)
+
+    def evaluate(
+        self,
+        tokens: Sequence[int],
+        cancel: CancelFlag,
+        progress: ProgressFn | None = None,
+        checkpoint_at: Sequence[int] = (),
+    ) -> None:
+        """Prefill ``tokens`` in batches; honour cancel mid-batch; checkpoint on the way."""
+        total = len(tokens)
+        batch = self.config.n_batch
+        stops = sorted(
+            {p - self.llm.n_tokens for p in checkpoint_at if 0 < p - self.llm.n_tokens < total}
+        )
+        done = 0
+        self._set_abort(cancel)
+        try:
+            while done < total:
+                if cancel.is_set():
+                    raise Cancelled()
+                end = min(total, done + batch)
+                for stop in stops:
+                    if done < stop < end:
+                        end = stop
+                        break
+                good = self.llm.n_tokens
+                try:
+                    self.llm.eval(tokens[done:end])
+                except RuntimeError as exc:
+                    self._truncate(good)
+                    if cancel.is_set():
+                        raise Cancelled() from exc
+                    raise
+                done = end
+                if done in stops:
+                    self.checkpoints.save(self.llm.n_tokens, self.held_tokens)
+                if progress is not None:
+                    progress("prefill", done, total)
+        finally:
+            self._set_abort(None)
+
+    def chat(
+        self,
+        messages: Sequence[ChatMessage],
+        sampling: SamplingParams,
+        max_tokens: int,
+        cancel: CancelFlag,
+        on_token: TokenFn,
+        on_progress: ProgressFn | None = None,
+        prompt: Sequence[int] | None = None,
+        *,
+        reuse_cache: bool = True,
+    ) -> ChatResult:
+        started = time.perf_counter()
+        if not reuse_cache:
+            self._truncate(0)
+        prompt = list(prompt) if prompt is not None else self.build_prompt(messages)
+        if len(prompt) >= self.n_ctx:
+            raise ContextFullError(
+                f"This conversation is {len(prompt):,} tokens long, more than the model's "
+                f"context of {self.n_ctx:,} tokens. Start a new chat, or raise the context "
+                "size in Settings."
+            )
+        cached, path = self.prepare_cache(prompt)
+        to_eval = prompt[cached:]
+        user_starts = self._user_turn_starts(prompt)
+        self.evaluate(to_eval, cancel, on_progress, checkpoint_at=user_starts)
+        prefill_s = time.perf_counter() - started
+        # Checkpoint at the prompt's end: regenerate comes back here.
+        self.checkpoints.save(self.llm.n_tokens, self.held_tokens)
+        return self._generate(
+            prompt, cached, path, len(to_eval), sampling, max_tokens, cancel, on_token, started,
+            prefill_s,
+        )
+
+    def _user_turn_starts(self, prompt: Sequence[int]) -> list[int]:
+        """Positions just before each "<start_of_turn>user" (where edits branch off)."""
+        start_id = self._cached_tokens(gemma_format.START_OF_TURN)[0]
+        return [i for i, t in enumerate(prompt) if t == start_id and i > 1]
+
+    def _generate(
+        self,
+        prompt: list[int],
+        cached: int,
+        path: str,
+        evaluated: int,
+        sampling: SamplingParams,
+        max_tokens: int,
+        cancel: CancelFlag,
+        on_token: TokenFn,
+        started: float,
+        prefill_s: float,
+    ) -> ChatResult:
+        llm = self.llm
+        if sampling.seed is not None:
+            llm.set_seed(sampling.seed)
+        sampler = llm._init_sampler(
+            top_k=sampling.top_k,
+            top_p=sampling.top_p,
+            min_p=sampling.min_p,
+            temp=sampling.temperature,
+            repeat_penalty=sampling.repeat_penalty,
+        )
+        decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        generated: list[int] = []
+        parts: list[str] = []
+        finish = "stop"
+        first_at = 0.0
+        while True:
+            if cancel.is_set():
+                finish = "cancelled"
+                break
+            token = int(sampler.sample(llm._ctx, -1))
+            if not generated:
+                first_at = time.perf_counter()
+            if token in self._stop_ids or llama_cpp.llama_vocab_is_eog(self._vocab, token):
+                break
+            generated.append(token)
+            text = decoder.decode(self.piece(token))
+            parts.append(text)
+            on_token(text, token)
+            if len(generated) >= max_tokens:
+                finish = "length"
+                break
+            if llm.n_tokens + 1 >= self.n_ctx:
+                finish = "context_full"
+                break
+            llm.eval([token])
+        tail = decoder.decode(b"", final=True)
+        if tail:
+            parts.append(tail)
+            on_token(tail, -1)
+        ended = time.perf_counter()
+        if not first_at:
+            first_at = ended
+        n_gen = len(generated)
+        gen_s = ended - first_at
+        stats = GenerationStats(
+            prompt_tokens=len(prompt),
+            cached_tokens=cached,
+            completion_tokens=n_gen,
+            ttft_s=first_at - started,
+            tokens_per_s=(n_gen - 1) / gen_s if n_gen > 1 and gen_s > 0 else 0.0,
+            prefill_tokens_per_s=evaluated / prefill_s if prefill_s > 0 else 0.0,
+            context_used=len(prompt) + n_gen,
+            context_size=self.n_ctx,
+            finish_reason=finish,  # type: ignore[arg-type]
+            reuse_path=path,
+            reevaluated_tokens=evaluated,
+            generation_s=gen_s,
+        )
+        return ChatResult("".join(parts), tuple(generated), stats)

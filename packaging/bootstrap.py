@@ -1,0 +1,240 @@
+#!/usr/bin/env python3
+"""Set up Hearth in a virtual environment, then run the app or the test suite.
+
+    python3 packaging/bootstrap.py run      # set up, then start Hearth on the bundled model
+    python3 packaging/bootstrap.py test     # set up (with dev tools), then run every check
+    python3 packaging/bootstrap.py setup    # only set up
+
+Only the standard library is used here, because this runs before anything is installed.
+
+llama-cpp-python ships only as source. It is compiled once, portable (never ``-march=native``,
+never AMX: the native build crashes in the AMX kernel on some CPUs), and the wheel is cached
+outside the checkout keyed by version, Python and build flags, so a second setup, a fresh
+clone or CI on the same machine reuses it instead of compiling for minutes again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import sysconfig
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV = Path(os.environ.get("HEARTH_VENV", ROOT / ".venv"))
+LLAMA_CPP_VERSION = "0.3.36"
+MIN_PYTHON = (3, 11)
+
+# Debian/Ubuntu packages Qt needs on Linux: the xcb platform plugin's libraries, EGL,
+# fontconfig, a virtual screen for headless screenshots and CJK fonts.
+APT_PACKAGES = (
+    "libegl1",
+    "libgl1",
+    "libfontconfig1",
+    "libxkbcommon0",
+    "libxkbcommon-x11-0",
+    "libxcb-icccm4",
+    "libxcb-keysyms1",
+    "libxcb-cursor0",
+    "libxcb-image0",
+    "libxcb-render-util0",
+    "libxcb-shape0",
+    "libxcb-xinerama0",
+    "libdbus-1-3",
+    "xvfb",
+    "xauth",
+    "fonts-noto-cjk",
+)
+
+
+def say(message: str) -> None:
+    print(f"[hearth setup] {message}", flush=True)
+
+
+def run(cmd: list[str], **kwargs: object) -> None:
+    say("$ " + " ".join(str(part) for part in cmd))
+    subprocess.run(cmd, check=True, **kwargs)  # type: ignore[call-overload]
+
+
+def venv_python() -> Path:
+    sub = "Scripts/python.exe" if os.name == "nt" else "bin/python"
+    return VENV / sub
+
+
+def cache_root() -> Path:
+    override = os.environ.get("HEARTH_WHEEL_CACHE")
+    if override:
+        return Path(override)
+    if sys.platform == "darwin":
+        base = Path.home() / "Library" / "Caches"
+    elif os.name == "nt":
+        base = Path(os.environ.get("LOCALAPPDATA", Path.home() / "AppData" / "Local"))
+    else:
+        base = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
+    return base / "hearth" / "wheels"
+
+
+def cpu_flags() -> set[str]:
+    try:
+        text = Path("/proc/cpuinfo").read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return set()
+    for line in text.splitlines():
+        if line.startswith("flags"):
+            return set(line.split(":", 1)[1].split())
+    return set()
+
+
+def llama_cmake_args() -> str:
+    """Portable CPU build flags: AVX2 floor, AVX-512 only where the CPU has it, never AMX."""
+    machine = platform.machine().lower()
+    if machine not in {"x86_64", "amd64"}:
+        return "-DGGML_NATIVE=OFF"
+    flags = cpu_flags()
+    if flags and "avx2" not in flags:
+        raise SystemExit(
+            "This CPU has no AVX2; Hearth's llama.cpp build needs at least AVX2 on x86-64."
+        )
+    avx512 = "ON" if {"avx512f", "avx512bw", "avx512vl"} <= flags else "OFF"
+    return " ".join(
+        [
+            "-DGGML_NATIVE=OFF",
+            "-DGGML_AVX=ON",
+            "-DGGML_AVX2=ON",
+            "-DGGML_FMA=ON",
+            "-DGGML_F16C=ON",
+            f"-DGGML_AVX512={avx512}",
+            "-DGGML_AMX_TILE=OFF",
+            "-DGGML_AMX_INT8=OFF",
+            "-DGGML_AMX_BF16=OFF",
+        ]
+    )
+
+
+def wheel_cache_dir(cmake_args: str) -> Path:
+    tag = f"{sys.implementation.cache_tag}-{sysconfig.get_platform()}"
+    key = hashlib.sha256(f"{LLAMA_CPP_VERSION}|{tag}|{cmake_args}".encode()).hexdigest()[:16]
+    return cache_root() / f"llama_cpp_python-{LLAMA_CPP_VERSION}-{tag}-{key}"
+
+
+def cached_llama_wheel(python: Path) -> Path:
+    cmake_args = llama_cmake_args()
+    target = wheel_cache_dir(cmake_args)
+    wheels = sorted(target.glob("llama_cpp_python-*.whl"))
+    if wheels:
+        say(f"using the cached llama-cpp-python build {wheels[0]}")
+        return wheels[0]
+    say(f"compiling llama-cpp-python {LLAMA_CPP_VERSION} once (5-10 minutes), flags: {cmake_args}")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ, CMAKE_ARGS=cmake_args, FORCE_CMAKE="1")
+    env.setdefault("CMAKE_BUILD_PARALLEL_LEVEL", str(os.cpu_count() or 2))
+    with tempfile.TemporaryDirectory(dir=target.parent) as scratch:
+        out = Path(scratch) / "out"
+        run(
+            [
+                str(python),
+                "-m",
+                "pip",
+                "wheel",
+                "--no-deps",
+                "--no-cache-dir",
+                "-w",
+                str(out),
+                f"llama-cpp-python=={LLAMA_CPP_VERSION}",
+            ],
+            env=env,
+        )
+        built = sorted(out.glob("llama_cpp_python-*.whl"))
+        if not built:
+            raise SystemExit("llama-cpp-python did not produce a wheel; see the log above.")
+        (out / "BUILD_FLAGS.txt").write_text(cmake_args + "\n", encoding="ascii")
+        os.replace(out, target)  # atomic: a half-built cache entry never exists
+    return sorted(target.glob("llama_cpp_python-*.whl"))[0]
+
+
+def missing_apt_packages() -> list[str]:
+    if not sys.platform.startswith("linux") or shutil.which("dpkg-query") is None:
+        return []
+    missing = []
+    for package in APT_PACKAGES:
+        result = subprocess.run(
+            ["dpkg-query", "-W", "-f=${Status}", package],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if "install ok installed" not in result.stdout:
+            missing.append(package)
+    return missing
+
+
+def ensure_system_packages() -> None:
+    missing = missing_apt_packages()
+    if not missing:
+        return
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        say("installing system libraries Qt needs: " + " ".join(missing))
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        run(["apt-get", "update", "-qq"], env=env)
+        run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing], env=env)
+    else:
+        say(
+            "these system packages are missing and Qt may not start without them; install them "
+            "with: sudo apt-get install " + " ".join(missing)
+        )
+
+
+def setup(dev: bool) -> Path:
+    if sys.version_info < MIN_PYTHON:
+        raise SystemExit(f"Hearth needs Python {MIN_PYTHON[0]}.{MIN_PYTHON[1]} or newer.")
+    ensure_system_packages()
+    python = venv_python()
+    if not python.exists():
+        run([sys.executable, "-m", "venv", str(VENV)])
+    run([str(python), "-m", "pip", "install", "-q", "--upgrade", "pip", "setuptools", "wheel"])
+    wheel = cached_llama_wheel(python)
+    target = f"{ROOT}[dev]" if dev else str(ROOT)
+    run([str(python), "-m", "pip", "install", "-q", str(wheel), "-e", target])
+    run([str(python), "-m", "app.translations", "--compile"], cwd=ROOT)
+    return python
+
+
+def run_tests(python: Path, extra: list[str]) -> int:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", GGML_NO_BACKTRACE="1")
+    bindir = python.parent
+    steps: list[list[str]] = [
+        [str(bindir / "ruff"), "check", "app", "engine", "tests", "packaging"],
+        [str(bindir / "ruff"), "format", "--check", "app", "engine", "tests", "packaging"],
+        [str(bindir / "lint-imports")],
+        [str(python), "-m", "mypy"],
+        [str(python), "-m", "pytest", *extra],
+    ]
+    for step in steps:
+        say("$ " + " ".join(step))
+        code = subprocess.run(step, cwd=ROOT, env=env, check=False).returncode
+        if code != 0:
+            say(f"FAILED: {' '.join(step)} (exit {code})")
+            return code
+    return 0
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in {"run", "test", "setup"}:
+        print(__doc__)
+        return 2
+    command, extra = argv[0], argv[1:]
+    python = setup(dev=command != "run")
+    if command == "setup":
+        return 0
+    if command == "test":
+        return run_tests(python, extra)
+    return subprocess.run([str(python), "-m", "app", *extra], cwd=ROOT, check=False).returncode
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
