@@ -18,7 +18,7 @@ from engine.worker import protocol as p
 
 
 class _Runner(QObject):
-    event = Signal(object)
+    produced = Signal(object)
     failed = Signal(object)
     finished = Signal()
 
@@ -31,14 +31,15 @@ class _Runner(QObject):
             result = self._work()
             if isinstance(result, Iterable) and not isinstance(result, (str, bytes)):
                 for item in result:
-                    self.event.emit(item)
+                    self.produced.emit(item)
             else:
-                self.event.emit(result)
+                self.produced.emit(result)
         except HearthError as exc:
             self.failed.emit(p.Failed(0, "environment", str(exc)))
         except Exception as exc:
-            self.failed.emit(p.Failed(0, "bug", f"{type(exc).__name__}: {exc}",
-                                      traceback.format_exc()))
+            self.failed.emit(
+                p.Failed(0, "bug", f"{type(exc).__name__}: {exc}", traceback.format_exc())
+            )
         finally:
             self.finished.emit()
 
@@ -46,7 +47,7 @@ class _Runner(QObject):
 class EngineJob(QObject):
     """One background engine call. Signals arrive on the thread that created the job."""
 
-    event = Signal(object)
+    produced = Signal(object)
     failed = Signal(object)
     finished = Signal()
 
@@ -57,7 +58,7 @@ class EngineJob(QObject):
         self._runner = _Runner(work)
         self._runner.moveToThread(self._thread)
         self._thread.started.connect(self._runner.run)
-        self._runner.event.connect(self.event)
+        self._runner.produced.connect(self.produced)
         self._runner.failed.connect(self.failed)
         self._runner.finished.connect(self._thread.quit)
         self._thread.finished.connect(self._on_thread_finished)

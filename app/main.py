@@ -47,8 +47,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         crash.show_crash_dialog(None, "Hearth cannot start", str(exc), str(exc))
         return 1
     client = EngineClient(log_path=paths.cache_dir / "worker.log")
-    window = MainWindow(client, ModelConfig(model_path=model, n_ctx=args.ctx),
-                        SAMPLING_PRESETS["gemma"])
+    window = MainWindow(
+        client, ModelConfig(model_path=model, n_ctx=args.ctx), SAMPLING_PRESETS["gemma"]
+    )
     window.show()
     try:
         return app.exec()

@@ -90,7 +90,9 @@ class MainWindow(QMainWindow):
         self.composer = Composer(central)
         self.composer.setObjectName("composer")
         self.composer.setAccessibleName(self.tr("Message"))
-        self.composer.setPlaceholderText(self.tr("Message Hearth (Enter sends, Shift+Enter: new line)"))
+        self.composer.setPlaceholderText(
+            self.tr("Message Hearth (Enter sends, Shift+Enter: new line)")
+        )
         self.composer.setMaximumHeight(120)
         self.composer.submitted.connect(self.send)
         row.addWidget(self.composer, 1)
@@ -126,14 +128,14 @@ class MainWindow(QMainWindow):
         status.addPermanentWidget(self.speed_label)
         status.addPermanentWidget(self.context_meter)
 
-        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self.stop)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.stop)
         self._set_busy(True)
 
     # ------------------------------------------------------------------ model
 
     def _load_model(self) -> None:
         job = EngineJob(lambda: self._client.load(self._config), self)
-        job.event.connect(self._on_loaded)
+        job.produced.connect(self._on_loaded)
         job.failed.connect(self._on_failed)
         job.finished.connect(lambda: self._set_busy(False))
         self._job = job
@@ -165,7 +167,7 @@ class MainWindow(QMainWindow):
         job = EngineJob(
             lambda: self._client.chat(messages, self._sampling, max_tokens=self._max_tokens), self
         )
-        job.event.connect(self._on_chat_event)
+        job.produced.connect(self._on_chat_event)
         job.failed.connect(self._on_failed)
         job.finished.connect(self._on_chat_finished)
         self._job = job
@@ -212,8 +214,9 @@ class MainWindow(QMainWindow):
     def _on_failed(self, failure: object) -> None:
         assert isinstance(failure, p.Failed)
         if failure.kind == "bug":
-            box = QMessageBox(QMessageBox.Icon.Critical, self.tr("Hearth hit a bug"),
-                              failure.message, parent=self)
+            box = QMessageBox(
+                QMessageBox.Icon.Critical, self.tr("Hearth hit a bug"), failure.message, parent=self
+            )
             box.setDetailedText(failure.details)
             box.open()
             return

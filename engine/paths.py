@@ -1,4 +1,4 @@
-"""Where Hearth keeps its files: platformdirs, overridable by ``--data-dir`` / ``HEARTH_DATA_DIR``."""
+"""Where Hearth keeps its files: platformdirs, overridden by ``--data-dir``/``HEARTH_DATA_DIR``."""
 
 from __future__ import annotations
 

@@ -31,8 +31,10 @@ def run(args: argparse.Namespace) -> int:
     messages.append(ChatMessage("user", args.prompt))
     with common.start_client(paths) as client:
         client.load(config)
-        done = stream_answer(client.chat(messages, common.sampling_from(args),
-                                         max_tokens=args.max_tokens), echo=not args.json)
+        done = stream_answer(
+            client.chat(messages, common.sampling_from(args), max_tokens=args.max_tokens),
+            echo=not args.json,
+        )
     assert done.stats is not None
     if args.json:
         common.print_json({"text": done.text, **_ask_fields(done.stats)})
@@ -41,8 +43,15 @@ def run(args: argparse.Namespace) -> int:
 
 def _ask_fields(stats: p.GenerationStats) -> dict[str, Any]:
     fields = stats.as_dict()
-    keys = ("prompt_tokens", "cached_tokens", "completion_tokens", "ttft_s", "tokens_per_s",
-            "context_used", "context_size")
+    keys = (
+        "prompt_tokens",
+        "cached_tokens",
+        "completion_tokens",
+        "ttft_s",
+        "tokens_per_s",
+        "context_used",
+        "context_size",
+    )
     return {key: fields[key] for key in keys}
 
 

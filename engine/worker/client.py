@@ -13,6 +13,7 @@ CLI and the tests iterate them directly.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import multiprocessing
 import os
@@ -113,10 +114,8 @@ class EngineClient:
             if process is None or conn is None:
                 return
             self._cancel.set()
-            try:
+            with contextlib.suppress(OSError):
                 conn.send(p.Shutdown())
-            except OSError:
-                pass
             process.join(timeout)
             if process.is_alive():
                 process.kill()
@@ -205,10 +204,10 @@ class EngineClient:
                 if not finished and self.alive:
                     # The caller stopped listening: cancel and drain to stay in step.
                     self._cancel.set()
-                    for _ in self._exchange_drain(request.request_id):
+                    for _ in self._exchange_drain():
                         pass
 
-    def _exchange_drain(self, rid: int) -> Iterator[p.Event]:
+    def _exchange_drain(self) -> Iterator[p.Event]:
         assert self._conn is not None and self._process is not None
         while True:
             ready = wait([self._conn, self._process.sentinel], timeout=_POLL_S)
@@ -270,7 +269,7 @@ class EngineClient:
         raise WorkerProtocolError("tokenize ended without a result")
 
     def stats(self) -> p.StatsReport:
-        for event in self._request(lambda rid: p.GetStats(rid)):
+        for event in self._request(p.GetStats):
             if isinstance(event, p.StatsReport):
                 return event
             if isinstance(event, p.Failed):
@@ -280,6 +279,6 @@ class EngineClient:
     def unload(self) -> None:
         self._config = None
         if self.alive:
-            for event in self._request(lambda rid: p.Unload(rid)):
+            for event in self._request(p.Unload):
                 if isinstance(event, p.Failed):
                     raise HearthError(event.message)

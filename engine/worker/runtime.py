@@ -55,6 +55,18 @@ class ChatResult:
     stats: GenerationStats
 
 
+@dataclass(frozen=True)
+class _PromptState:
+    """Where a request stands once its prompt is in the cache."""
+
+    prompt: list[int]
+    cached: int
+    path: str
+    evaluated: int
+    started: float
+    prefill_s: float
+
+
 ProgressFn = Callable[[str, int, int], None]
 TokenFn = Callable[[str, int], None]
 
@@ -167,7 +179,7 @@ class LoadedModel:
         n = llama_cpp.llama_token_to_piece(
             self._vocab, token, self._piece_buffer, _PIECE_BUFFER, 0, False
         )
-        return bytes(self._piece_buffer[: max(n, 0)])
+        return self._piece_buffer.raw[: max(n, 0)]
 
     def build_prompt(self, messages: Sequence[ChatMessage]) -> list[int]:
         """Token ids of the whole prompt, identical for identical conversations."""
@@ -286,12 +298,12 @@ class LoadedModel:
         self,
         messages: Sequence[ChatMessage],
         sampling: SamplingParams,
+        *,
         max_tokens: int,
         cancel: CancelFlag,
         on_token: TokenFn,
         on_progress: ProgressFn | None = None,
         prompt: Sequence[int] | None = None,
-        *,
         reuse_cache: bool = True,
     ) -> ChatResult:
         started = time.perf_counter()
@@ -311,30 +323,29 @@ class LoadedModel:
         prefill_s = time.perf_counter() - started
         # Checkpoint at the prompt's end: regenerate comes back here.
         self.checkpoints.save(self.llm.n_tokens, self.held_tokens)
-        return self._generate(
-            prompt, cached, path, len(to_eval), sampling, max_tokens, cancel, on_token, started,
-            prefill_s,
-        )
+        state = _PromptState(prompt, cached, path, len(to_eval), started, prefill_s)
+        return self._generate(state, sampling, max_tokens, cancel, on_token)
 
     def _user_turn_starts(self, prompt: Sequence[int]) -> list[int]:
         """Positions just before each "<start_of_turn>user" (where edits branch off)."""
-        start_id = self._cached_tokens(gemma_format.START_OF_TURN)[0]
-        return [i for i, t in enumerate(prompt) if t == start_id and i > 1]
+        start_id, user_id = self._cached_tokens(f"{gemma_format.START_OF_TURN}user\n")[:2]
+        return [
+            i
+            for i in range(2, len(prompt) - 1)
+            if prompt[i] == start_id and prompt[i + 1] == user_id
+        ]
 
     def _generate(
         self,
-        prompt: list[int],
-        cached: int,
-        path: str,
-        evaluated: int,
+        state: _PromptState,
         sampling: SamplingParams,
         max_tokens: int,
         cancel: CancelFlag,
         on_token: TokenFn,
-        started: float,
-        prefill_s: float,
     ) -> ChatResult:
         llm = self.llm
+        prompt, cached, path, evaluated = state.prompt, state.cached, state.path, state.evaluated
+        started, prefill_s = state.started, state.prefill_s
         if sampling.seed is not None:
             llm.set_seed(sampling.seed)
         sampler = llm._init_sampler(

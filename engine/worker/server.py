@@ -113,10 +113,10 @@ class _Worker:
         result = model.chat(
             request.messages,
             request.sampling,
-            request.max_tokens,
-            self.cancel,
-            on_token,
-            on_progress,
+            max_tokens=request.max_tokens,
+            cancel=self.cancel,
+            on_token=on_token,
+            on_progress=on_progress,
             reuse_cache=request.reuse_cache,
         )
         self.send(p.Done(rid, result.text, result.stats, result.token_ids))

@@ -20,8 +20,9 @@ pytestmark = pytest.mark.model
 @pytest.fixture()
 def window(qtbot: QtBot, model_path: Path, tmp_path: Path) -> Iterator[MainWindow]:
     client = EngineClient(log_path=tmp_path / "worker.log")
-    win = MainWindow(client, ModelConfig(model_path=str(model_path), n_ctx=2048), GREEDY,
-                     max_tokens=24)
+    win = MainWindow(
+        client, ModelConfig(model_path=str(model_path), n_ctx=2048), GREEDY, max_tokens=24
+    )
     qtbot.addWidget(win)
     win.show()
     qtbot.waitUntil(lambda: win._loaded and win.send_button.isEnabled(), timeout=60000)
@@ -35,8 +36,8 @@ def test_an_answer_streams_into_the_window(qtbot: QtBot, window: MainWindow) -> 
     qtbot.keyClicks(window.composer, "Say hello")
     qtbot.keyClick(window.composer, Qt.Key.Key_Return)
     assert window.composer.toPlainText() == ""
-    qtbot.waitUntil(lambda: window.stop_button.isEnabled(), timeout=5000)
-    qtbot.waitUntil(lambda: window.send_button.isEnabled(), timeout=60000)
+    qtbot.waitUntil(window.stop_button.isEnabled, timeout=5000)
+    qtbot.waitUntil(window.send_button.isEnabled, timeout=60000)
     assert "Say hello" in window.chat_view.toPlainText()
     assert window._messages[-1].role == "assistant"
     assert window._messages[-1].content.strip() in window.chat_view.toPlainText()
@@ -59,5 +60,5 @@ def test_stop_ends_a_long_answer(qtbot: QtBot, window: MainWindow) -> None:
     window.send_button.click()
     qtbot.waitUntil(lambda: len(window._answer) >= 3, timeout=30000)
     window.stop_button.click()
-    qtbot.waitUntil(lambda: window.send_button.isEnabled(), timeout=10000)
+    qtbot.waitUntil(window.send_button.isEnabled, timeout=10000)
     assert len(window._answer) < 400
