@@ -22,5 +22,5 @@ class WorkerProtocolError(Exception):
     """The worker and its client disagree about the protocol: always our bug."""
 
 
-class Cancelled(Exception):  # noqa: N818 - a cancel is not an error, the name says what happened
+class Cancelled(Exception):
     """A long job stopped because the user asked it to. Not an error."""

@@ -39,14 +39,14 @@ def pump_until(condition: Callable[[], bool], timeout_s: float) -> bool:
 
 
 def scene_empty(window: MainWindow) -> None:
-    pump_until(lambda: window.send_button.isEnabled(), 60)
+    pump_until(window.send_button.isEnabled, 60)
 
 
 def scene_streamed_answer(window: MainWindow) -> None:
-    pump_until(lambda: window.send_button.isEnabled(), 60)
+    pump_until(window.send_button.isEnabled, 60)
     window.composer.setPlainText("Tell me about the lighthouse at the end of the harbour.")
     window.send()
-    pump_until(lambda: window.send_button.isEnabled(), 120)
+    pump_until(window.send_button.isEnabled, 120)
 
 
 SCENES: dict[str, Callable[[MainWindow], None]] = {

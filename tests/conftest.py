@@ -16,7 +16,9 @@ os.environ.setdefault("GGML_NO_BACKTRACE", "1")
 # Real Qt, no screen needed.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-_SHARED_MODELS = Path(os.environ.get("HEARTH_TEST_MODELS", Path.home() / ".cache/hearth-test-models"))
+_SHARED_MODELS = Path(
+    os.environ.get("HEARTH_TEST_MODELS", Path.home() / ".cache/hearth-test-models")
+)
 
 
 @pytest.fixture(scope="session")

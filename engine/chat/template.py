@@ -68,9 +68,7 @@ class SandboxedTemplate:
         eos_token: str = "<eos>",
         add_generation_prompt: bool = True,
     ) -> str:
-        payload: list[dict[str, Any]] = [
-            {"role": m.role, "content": m.content} for m in messages
-        ]
+        payload: list[dict[str, Any]] = [{"role": m.role, "content": m.content} for m in messages]
         try:
             text = self._template.render(
                 messages=payload,
