@@ -122,3 +122,71 @@ class CheckpointStore:
         self.restores += 1
         truncate(checkpoint.n_tokens - 1)
         return checkpoint.n_tokens - 1
+
+
+@dataclass(frozen=True)
+class SavedSequence:
+    """The whole state of sequence 0 for one conversation, kept while another one runs."""
+
+    tokens: tuple[int, ...]
+    data: bytes
+
+
+class ConversationStates:
+    """Full per-sequence states of recently used conversations, bounded in bytes (LRU).
+
+    Switching from conversation A to B saves A's state here; switching back restores it, so
+    going back and forth between a few chats costs milliseconds instead of a re-prefill.
+    """
+
+    def __init__(self, ctx: llama_cpp.llama_context_p, *, budget_bytes: int) -> None:
+        self._ctx = ctx
+        self.budget_bytes = budget_bytes
+        self._items: OrderedDict[str, SavedSequence] = OrderedDict()
+        self.bytes_held = 0
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._items
+
+    def clear(self) -> None:
+        self._items.clear()
+        self.bytes_held = 0
+
+    def save(self, key: str, tokens: Sequence[int]) -> bool:
+        self.discard(key)
+        if not tokens or self.budget_bytes <= 0:
+            return False
+        size = int(llama_cpp.llama_state_seq_get_size(self._ctx, _SEQ))
+        if size <= 0 or size > self.budget_bytes:
+            return False
+        buffer = (ctypes.c_uint8 * size)()
+        written = int(llama_cpp.llama_state_seq_get_data(self._ctx, buffer, size, _SEQ))
+        if written <= 0:
+            return False
+        self._items[key] = SavedSequence(tuple(tokens), bytes(buffer)[:written])
+        self.bytes_held += written
+        while self.bytes_held > self.budget_bytes and self._items:
+            _, evicted = self._items.popitem(last=False)
+            self.bytes_held -= len(evicted.data)
+        return True
+
+    def discard(self, key: str) -> None:
+        saved = self._items.pop(key, None)
+        if saved is not None:
+            self.bytes_held -= len(saved.data)
+
+    def get(self, key: str) -> SavedSequence | None:
+        return self._items.get(key)
+
+    def restore(self, key: str, truncate: Callable[[int], None]) -> tuple[int, ...] | None:
+        """Replace sequence 0 with the saved state; return its tokens (None: failed)."""
+        saved = self._items.pop(key, None)
+        if saved is None:
+            return None
+        self.bytes_held -= len(saved.data)
+        truncate(0)
+        data = (ctypes.c_uint8 * len(saved.data)).from_buffer_copy(saved.data)
+        if int(llama_cpp.llama_state_seq_set_data(self._ctx, data, len(saved.data), _SEQ)) == 0:
+            truncate(0)
+            return None
+        return saved.tokens

@@ -31,7 +31,7 @@ from engine.chat.template import choose_prompt_format
 from engine.errors import Cancelled, HearthError, ModelFileError
 from engine.model.gguf_header import GGUFInfo, read_gguf_header
 from engine.model.memory import estimate_memory
-from engine.worker.checkpoints import CheckpointStore
+from engine.worker.checkpoints import CheckpointStore, ConversationStates
 from engine.worker.protocol import GenerationStats, ModelConfig, ModelInfo
 from engine.worker.threads import default_thread_count
 
@@ -69,6 +69,15 @@ class _PromptState:
 
 ProgressFn = Callable[[str, int, int], None]
 TokenFn = Callable[[str, int], None]
+
+
+def _common_prefix(a: Sequence[int], b: Sequence[int]) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
 
 
 def _kv_type_id(name: str) -> int | None:
@@ -130,9 +139,10 @@ class LoadedModel:
         self._token_cache: OrderedDict[str, tuple[int, ...]] = OrderedDict()
         self._piece_buffer = ctypes.create_string_buffer(_PIECE_BUFFER)
         self._abort_cb: Any = None
-        self.checkpoints = CheckpointStore(
-            self.llm.ctx, budget_bytes=config.checkpoint_budget_mib << 20
-        )
+        budget = config.checkpoint_budget_mib << 20
+        self.checkpoints = CheckpointStore(self.llm.ctx, budget_bytes=budget)
+        self.conversations = ConversationStates(self.llm.ctx, budget_bytes=budget)
+        self._conversation: str | None = None
         estimate = estimate_memory(self.header, self.n_ctx, swa_full=config.swa_full)
         self.info = ModelInfo(
             path=config.model_path,
@@ -153,6 +163,7 @@ class LoadedModel:
 
     def close(self) -> None:
         self.checkpoints.clear()
+        self.conversations.clear()
         self.llm.close()
 
     def tokenize(self, text: str, *, add_bos: bool = False, special: bool = True) -> list[int]:
@@ -222,12 +233,7 @@ class LoadedModel:
         removed, window still intact), ``checkpoint`` (window restored from a checkpoint),
         ``full`` (nothing reusable: re-prefill from the start).
         """
-        held = self.llm.input_ids[: self.llm.n_tokens]
-        common = 0
-        for a, b in zip(held, prompt, strict=False):
-            if a != b:
-                break
-            common += 1
+        common = _common_prefix(self.llm.input_ids[: self.llm.n_tokens], prompt)
         keep = min(common, len(prompt) - 1)  # evaluate at least one token for fresh logits
         if keep == self.llm.n_tokens and keep > 0:
             return keep, "append"
@@ -239,6 +245,25 @@ class LoadedModel:
             return restored, "checkpoint"
         self._truncate(0)
         return 0, "full"
+
+    def _switch_conversation(self, conversation: str | None, prompt: Sequence[int]) -> bool:
+        """Park the current conversation's state and bring back ``conversation``'s, if kept."""
+        if conversation == self._conversation:
+            return False
+        if self._conversation is not None and self.llm.n_tokens > 0:
+            self.conversations.save(self._conversation, self.held_tokens)
+        self._conversation = conversation
+        saved = self.conversations.get(conversation) if conversation else None
+        if saved is None or conversation is None:
+            return False
+        if _common_prefix(saved.tokens, prompt) <= _common_prefix(self.held_tokens, prompt):
+            return False
+        tokens = self.conversations.restore(conversation, self._truncate)
+        if tokens is None:
+            return False
+        self.llm.input_ids[: len(tokens)] = tokens
+        self.llm.n_tokens = len(tokens)
+        return True
 
     # ------------------------------------------------------------------ evaluation
 
@@ -305,10 +330,9 @@ class LoadedModel:
         on_progress: ProgressFn | None = None,
         prompt: Sequence[int] | None = None,
         reuse_cache: bool = True,
+        conversation: str | None = None,
     ) -> ChatResult:
         started = time.perf_counter()
-        if not reuse_cache:
-            self._truncate(0)
         prompt = list(prompt) if prompt is not None else self.build_prompt(messages)
         if len(prompt) >= self.n_ctx:
             raise ContextFullError(
@@ -316,7 +340,12 @@ class LoadedModel:
                 f"context of {self.n_ctx:,} tokens. Start a new chat, or raise the context "
                 "size in Settings."
             )
+        switched = self._switch_conversation(conversation, prompt)
+        if not reuse_cache:
+            self._truncate(0)
         cached, path = self.prepare_cache(prompt)
+        if switched:
+            path = f"switch+{path}"
         to_eval = prompt[cached:]
         user_starts = self._user_turn_starts(prompt)
         self.evaluate(to_eval, cancel, on_progress, checkpoint_at=user_starts)

@@ -96,9 +96,7 @@ def test_second_turn_reuses_the_first_turn_from_the_cache(client: EngineClient) 
     assert new_tokens < 30, f"{new_tokens} tokens re-read for a short follow-up"
 
 
-def test_a_killed_worker_is_reported_fast_and_replaced(
-    model_path: Path, tmp_path: Path
-) -> None:
+def test_a_killed_worker_is_reported_fast_and_replaced(model_path: Path, tmp_path: Path) -> None:
     with EngineClient(log_path=tmp_path / "worker.log") as engine:
         engine.load(p.ModelConfig(model_path=str(model_path), n_ctx=2048))
         first_pid = engine.pid
