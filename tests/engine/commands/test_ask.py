@@ -1,0 +1,68 @@
+"""``hearth-cli ask`` end to end in a real subprocess with the bundled model."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.model
+
+
+def hearth_cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "engine", "--data-dir", str(data_dir), *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_ask_json_reports_every_field(tmp_path: Path, model_path: Path) -> None:
+    result = hearth_cli(
+        tmp_path,
+        "ask",
+        "--model",
+        str(model_path),
+        "--json",
+        "--temperature",
+        "0",
+        "--max-tokens",
+        "12",
+        "Name a river.",
+    )
+    assert result.returncode == 0, result.stderr
+    payload = json.loads(result.stdout.strip().splitlines()[-1])
+    assert set(payload) >= {
+        "text",
+        "prompt_tokens",
+        "cached_tokens",
+        "completion_tokens",
+        "ttft_s",
+        "tokens_per_s",
+        "context_used",
+        "context_size",
+    }
+    assert payload["completion_tokens"] >= 1
+    assert payload["context_used"] == payload["prompt_tokens"] + payload["completion_tokens"]
+
+
+def test_ask_uses_the_bundled_model_from_the_data_dir(tmp_path: Path) -> None:
+    result = hearth_cli(tmp_path, "ask", "--max-tokens", "4", "--temperature", "0", "Hi")
+    assert result.returncode == 0, result.stderr
+    assembled = tmp_path / "models" / "gemma-3-270m-q4_k_m.gguf"
+    assert assembled.is_file() and assembled.stat().st_size > 200_000_000
+    assert result.stdout.strip()
+
+
+def test_ask_with_a_bad_model_fails_with_one_clear_line(tmp_path: Path) -> None:
+    bad = tmp_path / "fake.gguf"
+    bad.write_text("<html><body>404</body></html>")
+    result = hearth_cli(tmp_path, "ask", "--model", str(bad), "Hi")
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("hearth-cli: ")
