@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -33,3 +35,28 @@ def app_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppPa
     data_dir = tmp_path / "hearth-data"
     monkeypatch.setenv("HEARTH_DATA_DIR", str(data_dir))
     yield resolve_paths(data_dir).ensure()
+
+
+def _tiny_mmproj_module() -> ModuleType:
+    path = Path(__file__).parent / "engine" / "vision" / "tiny_mmproj.py"
+    spec = importlib.util.spec_from_file_location("tiny_mmproj", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def tiny_mmproj_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A random-weight Gemma 3 mmproj (E=32, 1 block, projection 640) for the bundled 270M."""
+    path: Path = _tiny_mmproj_module().write_tiny_mmproj(
+        tmp_path_factory.mktemp("mmproj") / "tiny-gemma3-mmproj.gguf"
+    )
+    return path
+
+
+@pytest.fixture(scope="session")
+def write_mmproj() -> Callable[..., Path]:
+    """The projector generator itself, for broken variants (``projection_dim=1024``, …)."""
+    writer: Callable[..., Path] = _tiny_mmproj_module().write_tiny_mmproj
+    return writer

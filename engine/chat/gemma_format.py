@@ -38,10 +38,11 @@ class ConversationShapeError(ValueError):
 
 @dataclass(frozen=True)
 class Turn:
-    """One Gemma turn: role name as the model knows it ("user"/"model") and its text."""
+    """One Gemma turn: role name as the model knows it ("user"/"model"), text and images."""
 
     role: str
     text: str
+    images: tuple[object, ...] = ()
 
 
 def to_turns(messages: Sequence[ChatMessage]) -> list[Turn]:
@@ -64,7 +65,7 @@ def to_turns(messages: Sequence[ChatMessage]) -> list[Turn]:
         text = message.content.strip()
         if not turns and system_parts:
             text = "\n\n".join(system_parts) + "\n\n" + text
-        turns.append(Turn(role, text))
+        turns.append(Turn(role, text, message.images))
     if not turns or turns[-1].role != "user":
         raise ConversationShapeError("the conversation must end with a user message")
     return turns
@@ -90,10 +91,11 @@ class TurnPieces:
 
     header: str
     body: str
+    images: tuple[object, ...] = ()
 
 
 def turn_pieces(messages: Sequence[ChatMessage]) -> list[TurnPieces]:
-    return [TurnPieces(f"{START_OF_TURN}{t.role}\n", t.text) for t in to_turns(messages)]
+    return [TurnPieces(f"{START_OF_TURN}{t.role}\n", t.text, t.images) for t in to_turns(messages)]
 
 
 GENERATION_HEADER = f"{START_OF_TURN}model\n"

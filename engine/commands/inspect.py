@@ -165,9 +165,10 @@ def _count(value: object, unit: str = "") -> str:
 
 
 def _as_text(report: dict[str, Any]) -> str:
+    size = format_bytes(report["file_size"])
     rows: list[tuple[str, str]] = [
-        ("File", f"{report['path']} ({format_bytes(report['file_size'])}, GGUF v{report['gguf_version']})"),
-    ]  # fmt: skip
+        ("File", f"{report['path']} ({size}, GGUF v{report['gguf_version']})")
+    ]
     if report["kind"] == "model":
         family = report["family"]
         vision = {True: "images and text", False: "text only", None: "unknown"}[family["vision"]]

@@ -30,6 +30,8 @@ class ModelConfig:
     kv_type: Literal["f16", "q8_0"] = "f16"
     mmproj_path: str | None = None
     checkpoint_budget_mib: int = 256
+    # Tests only: pair a (tiny) projector with the text-only 270M model.
+    allow_text_only_vision: bool = False
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,10 @@ class GenerationStats:
     reuse_path: str = "full"
     reevaluated_tokens: int = 0
     generation_s: float = 0.0
+    image_tiles: int = 0
+    images_encoded: int = 0
+    encode_ms: tuple[float, ...] = ()
+    image_decode_ms: float = 0.0
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -123,6 +129,10 @@ class GenerationStats:
             "finish_reason": self.finish_reason,
             "reuse_path": self.reuse_path,
             "reevaluated_tokens": self.reevaluated_tokens,
+            "image_tiles": self.image_tiles,
+            "images_encoded": self.images_encoded,
+            "encode_ms": [round(ms, 1) for ms in self.encode_ms],
+            "image_decode_ms": round(self.image_decode_ms, 1),
         }
 
 

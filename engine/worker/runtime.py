@@ -20,7 +20,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import llama_cpp
 
@@ -29,14 +29,19 @@ from engine.chat.messages import ChatMessage
 from engine.chat.sampling import SamplingParams
 from engine.chat.template import choose_prompt_format
 from engine.errors import Cancelled, HearthError, ModelFileError
-from engine.model.gguf_header import GGUFInfo, read_gguf_header
+from engine.model.gguf_header import TEXT_ARCHITECTURES, GGUFInfo, read_gguf_header
 from engine.model.memory import estimate_memory
 from engine.worker.checkpoints import CheckpointStore, ConversationStates
 from engine.worker.protocol import GenerationStats, ModelConfig, ModelInfo
 from engine.worker.threads import default_thread_count
 
-SUPPORTED_ARCHITECTURES = frozenset({"gemma3"})
+if TYPE_CHECKING:
+    from engine.vision.mtmd_runtime import ImageEval, VisionRuntime
+    from engine.vision.prompt import ImageSlot
+    from engine.vision.tiles import TileSet
+
 _TOKEN_CACHE_ENTRIES = 4096
+_TILE_CACHE_BYTES = 128 << 20
 _PIECE_BUFFER = 256
 
 
@@ -55,6 +60,24 @@ class ChatResult:
     stats: GenerationStats
 
 
+@dataclass
+class Prompt:
+    """A prompt as the worker evaluates it.
+
+    ``ids`` are the kept token ids; at an image's 256 positions they hold placeholder ids
+    derived from the tile's hash (negative, never passed to llama.cpp as text), so a prompt
+    that repeats an image matches the cached prefix. ``images`` maps the position of each
+    image's first embedding to its tile.
+    """
+
+    ids: list[int]
+    images: list[tuple[int, ImageSlot]]
+
+    @property
+    def image_tiles(self) -> int:
+        return len(self.images)
+
+
 @dataclass(frozen=True)
 class _PromptState:
     """Where a request stands once its prompt is in the cache."""
@@ -65,6 +88,8 @@ class _PromptState:
     evaluated: int
     started: float
     prefill_s: float
+    images: list[ImageEval]
+    image_tiles: int
 
 
 ProgressFn = Callable[[str, int, int], None]
@@ -95,7 +120,7 @@ class LoadedModel:
                 "This file is a vision projector (mmproj), not a language model; "
                 "choose the model file and pair the projector with it."
             )
-        if self.header.architecture not in SUPPORTED_ARCHITECTURES:
+        if self.header.architecture not in TEXT_ARCHITECTURES:
             raise ModelFileError(
                 f"Hearth cannot run '{self.header.architecture}' models yet; "
                 "it supports the Gemma 3 family."
@@ -143,6 +168,10 @@ class LoadedModel:
         self.checkpoints = CheckpointStore(self.llm.ctx, budget_bytes=budget)
         self.conversations = ConversationStates(self.llm.ctx, budget_bytes=budget)
         self._conversation: str | None = None
+        self._tile_cache: OrderedDict[object, TileSet] = OrderedDict()
+        self.vision: VisionRuntime | None = None
+        if config.mmproj_path:
+            self.vision = self._load_vision(config, threads)
         estimate = estimate_memory(self.header, self.n_ctx, swa_full=config.swa_full)
         self.info = ModelInfo(
             path=config.model_path,
@@ -157,13 +186,31 @@ class LoadedModel:
             kv_bytes=estimate.kv_bytes,
             load_s=self.load_s,
             prompt_format=self.prompt_format.note,
+            vision=self.vision is not None,
         )
+
+    def _load_vision(self, config: ModelConfig, threads: int) -> VisionRuntime:
+        from engine.vision.mtmd_runtime import VisionRuntime
+
+        try:
+            return VisionRuntime(
+                self.llm,
+                str(config.mmproj_path),
+                n_threads=threads,
+                allow_text_only_model=config.allow_text_only_vision,
+            )
+        except HearthError:
+            self.llm.close()
+            raise
 
     # ------------------------------------------------------------------ tokens
 
     def close(self) -> None:
         self.checkpoints.clear()
         self.conversations.clear()
+        self._tile_cache.clear()
+        if self.vision is not None:
+            self.vision.close()
         self.llm.close()
 
     def tokenize(self, text: str, *, add_bos: bool = False, special: bool = True) -> list[int]:
@@ -192,22 +239,66 @@ class LoadedModel:
         )
         return self._piece_buffer.raw[: max(n, 0)]
 
-    def build_prompt(self, messages: Sequence[ChatMessage]) -> list[int]:
-        """Token ids of the whole prompt, identical for identical conversations."""
+    def build_prompt(self, messages: Sequence[ChatMessage]) -> Prompt:
+        """The prompt's token ids, identical for identical conversations."""
+        has_images = any(m.images for m in messages)
         template = self.prompt_format.template
-        if template is not None:
+        if template is not None and not has_images:
             text = template.render(messages)
             if text.startswith(gemma_format.BOS):
                 text = text[len(gemma_format.BOS) :]
-            return [self._bos, *self.tokenize(text)]
-        ids = [self._bos]
+            return Prompt([self._bos, *self.tokenize(text)], [])
+        prompt = Prompt([self._bos], [])
         for piece in gemma_format.turn_pieces(messages):
-            ids += self._cached_tokens(piece.header)
-            ids += self._cached_tokens(piece.body)
-            ids.append(self._eot)
-            ids += self._cached_tokens(gemma_format.TURN_SEPARATOR)
-        ids += self._cached_tokens(gemma_format.GENERATION_HEADER)
-        return ids
+            prompt.ids += self._cached_tokens(piece.header)
+            if piece.images:
+                self._add_images_and_text(prompt, piece.body, piece.images)
+            else:
+                prompt.ids += self._cached_tokens(piece.body)
+            prompt.ids.append(self._eot)
+            prompt.ids += self._cached_tokens(gemma_format.TURN_SEPARATOR)
+        prompt.ids += self._cached_tokens(gemma_format.GENERATION_HEADER)
+        return prompt
+
+    def _add_images_and_text(self, prompt: Prompt, text: str, images: Sequence[object]) -> None:
+        from engine.vision.mtmd_runtime import placeholder_ids
+        from engine.vision.prompt import ImageSlot, layout_message
+
+        vision = self.vision
+        if vision is None:
+            raise HearthError(
+                "This model cannot see images. Load a Gemma 3 4B, 12B or 27B model together "
+                "with its vision projector (mmproj) to ask about pictures."
+            )
+        tile_sets = [self._tiles(image) for image in images]
+        for segment in layout_message(text, tile_sets):
+            if isinstance(segment, ImageSlot):
+                prompt.ids.append(vision.start_of_image)
+                prompt.images.append((len(prompt.ids), segment))
+                prompt.ids += placeholder_ids(segment.sha256, vision.n_image_tokens)
+                prompt.ids.append(vision.end_of_image)
+            else:
+                prompt.ids += self._cached_tokens(segment)
+
+    def _tiles(self, image: object) -> TileSet:
+        """Tiles of an attached image, made here in the worker and kept for follow-ups."""
+        from engine.vision.attachment import ImageAttachment
+        from engine.vision.tiles import make_tiles
+
+        if not isinstance(image, ImageAttachment):
+            raise TypeError(f"unsupported image reference {type(image).__name__}")
+        key = image.recipe_key
+        tiles = self._tile_cache.get(key)
+        if tiles is None:
+            tiles = make_tiles(image.data, image.mode, image.zoom_box)
+            self._tile_cache[key] = tiles
+            held = sum(len(t.rgb) for ts in self._tile_cache.values() for t in ts.tiles)
+            while held > _TILE_CACHE_BYTES and len(self._tile_cache) > 1:
+                _, dropped = self._tile_cache.popitem(last=False)
+                held -= sum(len(t.rgb) for t in dropped.tiles)
+        else:
+            self._tile_cache.move_to_end(key)
+        return tiles
 
     # ------------------------------------------------------------------ KV reuse
 
@@ -235,6 +326,8 @@ class LoadedModel:
         """
         common = _common_prefix(self.llm.input_ids[: self.llm.n_tokens], prompt)
         keep = min(common, len(prompt) - 1)  # evaluate at least one token for fresh logits
+        while keep > 0 and prompt[keep] < 0 and prompt[keep - 1] < 0:
+            keep -= 1  # an image is decoded whole or not at all
         if keep == self.llm.n_tokens and keep > 0:
             return keep, "append"
         if keep > 0 and self._window_intact(keep):
@@ -328,32 +421,56 @@ class LoadedModel:
         cancel: CancelFlag,
         on_token: TokenFn,
         on_progress: ProgressFn | None = None,
-        prompt: Sequence[int] | None = None,
         reuse_cache: bool = True,
         conversation: str | None = None,
     ) -> ChatResult:
         started = time.perf_counter()
-        prompt = list(prompt) if prompt is not None else self.build_prompt(messages)
-        if len(prompt) >= self.n_ctx:
+        prompt = self.build_prompt(messages)
+        ids = prompt.ids
+        if len(ids) >= self.n_ctx:
             raise ContextFullError(
-                f"This conversation is {len(prompt):,} tokens long, more than the model's "
+                f"This conversation is {len(ids):,} tokens long, more than the model's "
                 f"context of {self.n_ctx:,} tokens. Start a new chat, or raise the context "
                 "size in Settings."
             )
-        switched = self._switch_conversation(conversation, prompt)
+        switched = self._switch_conversation(conversation, ids)
         if not reuse_cache:
             self._truncate(0)
-        cached, path = self.prepare_cache(prompt)
+        cached, path = self.prepare_cache(ids)
         if switched:
             path = f"switch+{path}"
-        to_eval = prompt[cached:]
-        user_starts = self._user_turn_starts(prompt)
-        self.evaluate(to_eval, cancel, on_progress, checkpoint_at=user_starts)
+        images = self._evaluate_prompt(prompt, cached, cancel, on_progress)
         prefill_s = time.perf_counter() - started
         # Checkpoint at the prompt's end: regenerate comes back here.
         self.checkpoints.save(self.llm.n_tokens, self.held_tokens)
-        state = _PromptState(prompt, cached, path, len(to_eval), started, prefill_s)
+        state = _PromptState(
+            ids, cached, path, len(ids) - cached, started, prefill_s, images, prompt.image_tiles
+        )
         return self._generate(state, sampling, max_tokens, cancel, on_token)
+
+    def _evaluate_prompt(
+        self,
+        prompt: Prompt,
+        start: int,
+        cancel: CancelFlag,
+        progress: ProgressFn | None,
+    ) -> list[ImageEval]:
+        """Evaluate ``prompt.ids[start:]``: text in batches, each image as one decode."""
+        user_starts = self._user_turn_starts(prompt.ids)
+        pending = [(pos, slot) for pos, slot in prompt.images if pos >= start]
+        evaluated: list[ImageEval] = []
+        position = start
+        for index, (image_pos, slot) in enumerate(pending):
+            self.evaluate(prompt.ids[position:image_pos], cancel, progress, user_starts)
+            if cancel.is_set():
+                raise Cancelled()
+            if progress is not None:
+                progress("image", index, len(pending))
+            assert self.vision is not None
+            evaluated.append(self.vision.decode_image(slot))
+            position = self.llm.n_tokens
+        self.evaluate(prompt.ids[position:], cancel, progress, user_starts)
+        return evaluated
 
     def _user_turn_starts(self, prompt: Sequence[int]) -> list[int]:
         """Positions just before each "<start_of_turn>user" (where edits branch off)."""
@@ -431,5 +548,9 @@ class LoadedModel:
             reuse_path=path,
             reevaluated_tokens=evaluated,
             generation_s=gen_s,
+            image_tiles=state.image_tiles,
+            images_encoded=sum(1 for image in state.images if image.encoded),
+            encode_ms=tuple(image.encode_ms for image in state.images if image.encoded),
+            image_decode_ms=sum(image.decode_ms for image in state.images),
         )
         return ChatResult("".join(parts), tuple(generated), stats)
