@@ -1,4 +1,4 @@
-"""``hearth-cli ask``: one question to the local model, answered as it streams."""
+"""``hearth-cli ask``: one question to the local model, answered as it streams and saved."""
 
 from __future__ import annotations
 
@@ -7,52 +7,102 @@ import sys
 from typing import Any
 
 from engine.chat.messages import ChatMessage
+from engine.chat.session import ChatSession, Turn, mmproj_for
 from engine.commands import common
 from engine.errors import HearthError
+from engine.store import HistoryStore
+from engine.vision.attachment import ImageAttachment
 from engine.worker import protocol as p
+
+ASK_FIELDS = (
+    "prompt_tokens",
+    "cached_tokens",
+    "completion_tokens",
+    "ttft_s",
+    "tokens_per_s",
+    "context_used",
+    "context_size",
+)
 
 
 def add_parser(subparsers: Any) -> None:
     parser = subparsers.add_parser("ask", help="ask the local model a question")
-    parser.add_argument("prompt", help="the question")
-    parser.add_argument("--system", default="", help="a system prompt")
+    parser.add_argument("prompt", nargs="?", default=None, help="the question")
+    parser.add_argument("--system", default="", help="a system prompt (new conversations)")
     parser.add_argument("--json", action="store_true", help="print one JSON object at the end")
+    parser.add_argument("--image", action="append", default=[], help="an image to ask about")
+    parser.add_argument("--mmproj", help="the vision projector (default: found beside the model)")
+    parser.add_argument("--pan-scan", choices=("auto", "off"), default="auto")
+    parser.add_argument("--conversation", type=int, help="continue a stored conversation")
+    parser.add_argument("--edit", type=int, metavar="MESSAGE_ID", help="replace a user message")
+    parser.add_argument("--regenerate", action="store_true", help="answer the last question again")
+    parser.add_argument("--no-save", action="store_true", help="do not keep this in the history")
     common.add_model_options(parser)
     common.add_sampling_options(parser)
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.prompt is None and not args.regenerate:
+        raise HearthError("Ask what? Give a question (or --regenerate).")
+    if (args.edit or args.regenerate) and args.conversation is None:
+        raise HearthError("--edit and --regenerate need --conversation ID.")
     paths = common.paths_from(args)
-    config = common.model_config_from(args, paths)
-    messages = []
-    if args.system:
-        messages.append(ChatMessage("system", args.system))
-    messages.append(ChatMessage("user", args.prompt))
+    model = common.model_path_from(args, paths)
+    mmproj = mmproj_for(model, args.mmproj) if args.image else args.mmproj
+    config = p.ModelConfig(
+        model_path=str(model), n_ctx=args.ctx, n_threads=args.threads, mmproj_path=mmproj
+    )
+    images = [ImageAttachment.from_path(path, mode=args.pan_scan) for path in args.image]
+    sampling = common.sampling_from(args)
     with common.start_client(paths) as client:
         client.load(config)
-        done = stream_answer(
-            client.chat(messages, common.sampling_from(args), max_tokens=args.max_tokens),
-            echo=not args.json,
-        )
-    assert done.stats is not None
+        if args.no_save:
+            messages = [ChatMessage("system", args.system)] if args.system else []
+            messages.append(ChatMessage("user", args.prompt or "", images=tuple(images)))
+            events = client.chat(messages, sampling, max_tokens=args.max_tokens)
+            done = stream_answer(events, echo=not args.json)
+            turn = None
+        else:
+            with HistoryStore.open(paths) as store:
+                session = ChatSession(store, client, model_name=model.name, mmproj_path=mmproj)
+                turn, events = session.send(
+                    args.conversation,
+                    args.prompt,
+                    sampling,
+                    max_tokens=args.max_tokens,
+                    images=images,
+                    edit=args.edit,
+                    regenerate=args.regenerate,
+                    system_prompt=args.system,
+                )
+                done = stream_answer(events, echo=not args.json)
     if args.json:
-        common.print_json({"text": done.text, **_ask_fields(done.stats)})
+        common.print_json(result_json(done, turn))
+    elif turn is not None:
+        print(f"(conversation {turn.conversation_id})", file=sys.stderr)
     return 0
 
 
-def _ask_fields(stats: p.GenerationStats) -> dict[str, Any]:
-    fields = stats.as_dict()
-    keys = (
-        "prompt_tokens",
-        "cached_tokens",
-        "completion_tokens",
-        "ttft_s",
-        "tokens_per_s",
-        "context_used",
-        "context_size",
+def result_json(done: p.Done, turn: Turn | None) -> dict[str, Any]:
+    assert done.stats is not None
+    fields = done.stats.as_dict()
+    payload: dict[str, Any] = {"text": done.text, **{key: fields[key] for key in ASK_FIELDS}}
+    payload.update(
+        reuse_path=fields["reuse_path"],
+        reevaluated_tokens=fields["reevaluated_tokens"],
+        finish_reason=fields["finish_reason"],
     )
-    return {key: fields[key] for key in keys}
+    if done.stats.image_tiles:
+        for key in ("image_tiles", "images_encoded", "encode_ms", "image_decode_ms"):
+            payload[key] = fields[key]
+    if turn is not None:
+        payload.update(
+            conversation=turn.conversation_id,
+            user_message_id=turn.user_message_id,
+            assistant_message_id=turn.assistant_message_id,
+        )
+    return payload
 
 
 def stream_answer(events: Any, *, echo: bool) -> p.Done:

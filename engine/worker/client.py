@@ -187,25 +187,34 @@ class EngineClient:
                 return
 
     def _request(self, make: Any) -> Iterator[p.Event]:
-        """Run one request (``make(request_id)``) with crash recovery and early-exit safety."""
+        """Run one request (``make(request_id)``) with crash recovery and early-exit safety.
+
+        The terminal event is yielded after the request is over, so a caller that stops
+        iterating at ``Done`` leaves the client free for the next request.
+        """
+        final: p.Event | None = None
         with self._lock:
             self._cancel.clear()
             for event in self._ensure_started():
                 if isinstance(event, p.Failed):
-                    yield event
-                    return
-            request = make(next(self._ids))
-            finished = False
-            try:
-                for event in self._exchange(request):
-                    finished = isinstance(event, p.TERMINAL_EVENTS)
-                    yield event
-            finally:
-                if not finished and self.alive:
-                    # The caller stopped listening: cancel and drain to stay in step.
-                    self._cancel.set()
-                    for _ in self._exchange_drain():
-                        pass
+                    final = event
+                    break
+            if final is None:
+                request = make(next(self._ids))
+                try:
+                    for event in self._exchange(request):
+                        if isinstance(event, p.TERMINAL_EVENTS):
+                            final = event
+                            break
+                        yield event
+                finally:
+                    if final is None and self.alive:
+                        # The caller stopped listening: cancel and drain to stay in step.
+                        self._cancel.set()
+                        for _ in self._exchange_drain():
+                            pass
+        if final is not None:
+            yield final
 
     def _exchange_drain(self) -> Iterator[p.Event]:
         assert self._conn is not None and self._process is not None

@@ -1,0 +1,257 @@
+"""A stored conversation talking to the inference worker: one turn at a time, nothing lost.
+
+``ChatSession.send`` is the one path every front end uses (CLI ``ask``/``batch``, the GUI):
+
+1. the user's message is committed to the store before anything is generated (an edit is a
+   new sibling of the edited message, a regenerate reuses the last user message);
+2. an empty assistant message is committed in "streaming" state and the answer is recorded
+   incrementally while it streams (a killed process leaves it marked interrupted);
+3. the worker gets the active branch and the conversation's id, so it can reuse its cache;
+4. the answer is finished as complete, cancelled or error, with the worker's figures.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from engine.chat.messages import ChatMessage
+from engine.chat.sampling import SamplingParams
+from engine.errors import HearthError
+from engine.store import (
+    AttachmentRef,
+    HistoryStore,
+    ImageRecipe,
+    Message,
+    MessageStatus,
+)
+from engine.store import GenerationStats as StoredStats
+from engine.vision.attachment import ImageAttachment
+from engine.vision.image_loading import probe_image
+from engine.vision.pan_scan import plan_tiles
+from engine.worker import protocol as p
+from engine.worker.client import EngineClient
+
+
+@lru_cache(maxsize=8)
+def _file_sha256(path: str, size: int, mtime_ns: int) -> str:
+    del size, mtime_ns  # part of the cache key only
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def file_sha256(path: str | os.PathLike[str]) -> str:
+    info = os.stat(path)
+    return _file_sha256(os.fspath(path), info.st_size, info.st_mtime_ns)
+
+
+def stored_stats(stats: p.GenerationStats) -> StoredStats:
+    """The worker's figures in the store's shape."""
+    return StoredStats(
+        prompt_tokens=stats.prompt_tokens,
+        completion_tokens=stats.completion_tokens,
+        first_token_ms=round(stats.ttft_s * 1000),
+        generation_ms=round((stats.ttft_s + stats.generation_s) * 1000),
+        extra=stats.as_dict(),
+    )
+
+
+@dataclass
+class Turn:
+    """What one ``send`` did; the ids are filled in as soon as the rows exist."""
+
+    conversation_id: int
+    user_message_id: int
+    assistant_message_id: int = 0
+    text: str = ""
+    stats: p.GenerationStats | None = None
+    status: MessageStatus = "streaming"
+    error: str | None = None
+    events: list[p.Event] = field(default_factory=list, repr=False)
+
+
+class ChatSession:
+    """Conversations in ``store`` answered by the model loaded in ``client``."""
+
+    def __init__(
+        self,
+        store: HistoryStore,
+        client: EngineClient,
+        *,
+        model_name: str = "",
+        mmproj_path: str | None = None,
+    ) -> None:
+        self.store = store
+        self.client = client
+        self.model_name = model_name
+        self.mmproj_path = mmproj_path
+
+    # ------------------------------------------------------------------ building prompts
+
+    def new_conversation(self, *, system_prompt: str = "", title: str = "") -> int:
+        settings: dict[str, Any] = {"system_prompt": system_prompt} if system_prompt else {}
+        conversation = self.store.conversations.create(
+            title=title, model=self.model_name or None, settings=settings
+        )
+        return conversation.id
+
+    def chat_messages(self, conversation_id: int, path: Sequence[Message]) -> list[ChatMessage]:
+        """The worker's view of a branch: system prompt, then each turn with its images."""
+        conversation = self.store.conversations.get(conversation_id)
+        settings = conversation.settings
+        messages: list[ChatMessage] = []
+        system_prompt = str(settings.get("system_prompt") or "")
+        if system_prompt:
+            messages.append(ChatMessage("system", system_prompt))
+        for message in path:
+            if message.role == "system":
+                continue
+            images = tuple(
+                self._attachment_image(a) for a in message.attachments if a.kind == "image"
+            )
+            messages.append(ChatMessage(message.role, message.content, images=images))
+        return messages
+
+    def _attachment_image(self, attachment: Any) -> ImageAttachment:
+        data = self.store.blobs.read_bytes(attachment.sha256)
+        recipe = attachment.recipe
+        mode = "auto"
+        zoom = None
+        if recipe is not None:
+            mode = "off" if recipe.mode == "off" else "auto"
+            raw_zoom = recipe.extra.get("zoom_box") if recipe.extra else None
+            if raw_zoom:
+                zoom = (int(raw_zoom[0]), int(raw_zoom[1]), int(raw_zoom[2]), int(raw_zoom[3]))
+        return ImageAttachment(data, mode, zoom, attachment.filename)
+
+    def image_ref(self, image: ImageAttachment) -> AttachmentRef:
+        """Save an image's bytes once and describe how it becomes model input."""
+        blob = self.store.put_bytes(image.data, "image/" + _mime_suffix(image.data))
+        info = probe_image(image.data, name=image.name or None)
+        plan = plan_tiles(info.width, info.height, image.mode, image.zoom_box)
+        extra: dict[str, Any] = {"tiles": plan.tile_count, "image_tokens": plan.image_tokens}
+        if image.zoom_box is not None:
+            extra["zoom_box"] = list(image.zoom_box)
+        recipe = ImageRecipe(
+            mode=str(plan.mode),
+            crops=tuple(plan.crop_boxes),
+            mmproj_sha256=file_sha256(self.mmproj_path) if self.mmproj_path else None,
+            extra=extra,
+        )
+        return AttachmentRef(blob=blob, kind="image", filename=image.name, recipe=recipe)
+
+    # ------------------------------------------------------------------ one turn
+
+    def send(
+        self,
+        conversation_id: int | None,
+        text: str | None,
+        sampling: SamplingParams,
+        *,
+        max_tokens: int = 1024,
+        images: Sequence[ImageAttachment] = (),
+        edit: int | None = None,
+        regenerate: bool = False,
+        system_prompt: str = "",
+    ) -> tuple[Turn, Iterator[p.Event]]:
+        """Commit the user's side now; return the turn and the stream that answers it."""
+        if conversation_id is None:
+            if regenerate or edit is not None:
+                raise HearthError("Regenerate and edit need an existing conversation.")
+            conversation_id = self.new_conversation(system_prompt=system_prompt)
+        user = self._user_message(conversation_id, text, images, edit, regenerate)
+        turn = Turn(conversation_id, user.id)
+        path = self.store.messages.path_to(user.id)
+        messages = self.chat_messages(conversation_id, path)
+        recorder = self.store.messages.start_assistant(
+            conversation_id, parent=user.id, model=self.model_name or None
+        )
+        turn.assistant_message_id = recorder.message_id
+        events = self.client.chat(
+            messages, sampling, max_tokens=max_tokens, conversation=str(conversation_id)
+        )
+        return turn, self._record(turn, recorder, events)
+
+    def _user_message(
+        self,
+        conversation_id: int,
+        text: str | None,
+        images: Sequence[ImageAttachment],
+        edit: int | None,
+        regenerate: bool,
+    ) -> Message:
+        if regenerate:
+            for message in reversed(self.store.messages.active_path(conversation_id)):
+                if message.role == "user":
+                    return message
+            raise HearthError("There is no question in this conversation to answer again.")
+        if not text or not text.strip():
+            raise HearthError("The message is empty.")
+        refs = [self.image_ref(image) for image in images]
+        if edit is not None:
+            edited = self.store.messages.get(edit)
+            if edited.conversation_id != conversation_id or edited.role != "user":
+                raise HearthError(f"Message {edit} is not a question in this conversation.")
+            if not refs:  # an edit keeps the images of the message it replaces
+                refs = [self._ref_of(a) for a in edited.attachments]
+            return self.store.messages.add_user(
+                conversation_id, text, parent=edited.parent_id, attachments=refs
+            )
+        return self.store.messages.add_user(conversation_id, text, attachments=refs)
+
+    def _ref_of(self, attachment: Any) -> AttachmentRef:
+        from engine.store import StoredBlob
+
+        blob = StoredBlob(attachment.sha256, attachment.size, attachment.mime)
+        return AttachmentRef(blob, attachment.kind, attachment.filename, attachment.recipe)
+
+    def _record(self, turn: Turn, recorder: Any, events: Iterator[p.Event]) -> Iterator[p.Event]:
+        """Pass the worker's events through while saving the answer as it streams."""
+        finished = False
+        try:
+            for event in events:
+                if isinstance(event, p.Token):
+                    recorder.append(event.text)
+                    yield event
+                    continue
+                turn.events.append(event)
+                if isinstance(event, p.Done):
+                    turn.stats = event.stats
+                    turn.text = event.text
+                    cancelled = event.stats is None or event.stats.finish_reason == "cancelled"
+                    turn.status = "cancelled" if cancelled else "complete"
+                    recorder.finish(turn.status, stored_stats(event.stats) if event.stats else None)
+                    finished = True
+                elif isinstance(event, p.Failed):
+                    turn.status, turn.error = "error", event.message
+                    recorder.finish("error", error=event.message)
+                    finished = True
+                yield event
+        finally:
+            if not finished:  # the caller stopped listening: keep what was streamed
+                turn.status = "interrupted"
+                recorder.finish("interrupted")
+
+
+def _mime_suffix(data: bytes) -> str:
+    from engine.vision.image_loading import sniff_format
+
+    return (sniff_format(data[:64]) or "octet-stream").lower()
+
+
+def mmproj_for(model_path: Path, explicit: str | None) -> str | None:
+    """The projector to load: the one the user named, else one found beside the model."""
+    if explicit:
+        return explicit
+    from engine.model.pairing import find_projector
+
+    found = find_projector(model_path)
+    return str(found) if found else None
