@@ -33,6 +33,8 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--image", action="append", default=[], help="an image to ask about")
     parser.add_argument("--mmproj", help="the vision projector (default: found beside the model)")
     parser.add_argument("--pan-scan", choices=("auto", "off"), default="auto")
+    # Tests only: pair a tiny projector with the text-only bundled 270M model.
+    parser.add_argument("--allow-text-only-vision", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--conversation", type=int, help="continue a stored conversation")
     parser.add_argument("--edit", type=int, metavar="MESSAGE_ID", help="replace a user message")
     parser.add_argument("--regenerate", action="store_true", help="answer the last question again")
@@ -51,7 +53,11 @@ def run(args: argparse.Namespace) -> int:
     model = common.model_path_from(args, paths)
     mmproj = mmproj_for(model, args.mmproj) if args.image else args.mmproj
     config = p.ModelConfig(
-        model_path=str(model), n_ctx=args.ctx, n_threads=args.threads, mmproj_path=mmproj
+        model_path=str(model),
+        n_ctx=args.ctx,
+        n_threads=args.threads,
+        mmproj_path=mmproj,
+        allow_text_only_vision=args.allow_text_only_vision,
     )
     images = [ImageAttachment.from_path(path, mode=args.pan_scan) for path in args.image]
     sampling = common.sampling_from(args)

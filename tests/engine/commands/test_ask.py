@@ -66,3 +66,42 @@ def test_ask_with_a_bad_model_fails_with_one_clear_line(tmp_path: Path) -> None:
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("hearth-cli: ")
+
+
+def test_ask_about_an_image_reports_tiles_and_keeps_the_recipe(
+    tmp_path: Path, model_path: Path, tiny_mmproj_path: Path
+) -> None:
+    photo = Path(__file__).parents[2] / "data" / "f3-discovery-board.jpeg"
+    result = hearth_cli(
+        tmp_path,
+        "ask",
+        "--model",
+        str(model_path),
+        "--mmproj",
+        str(tiny_mmproj_path),
+        "--allow-text-only-vision",
+        "--image",
+        str(photo),
+        "--json",
+        "--temperature",
+        "0",
+        "--max-tokens",
+        "4",
+        "What is this board?",
+    )
+    assert result.returncode == 0, result.stderr
+    payload = json.loads(result.stdout.strip().splitlines()[-1])
+    assert payload["image_tiles"] == 3 and payload["images_encoded"] == 3
+    shown = hearth_cli(tmp_path, "history", "show", str(payload["conversation"]), "--json")
+    question = json.loads(shown.stdout)["messages"][0]
+    (attachment,) = question["attachments"]
+    assert attachment["kind"] == "image"
+    assert attachment["recipe"]["crops"] == [[0, 0, 360, 477], [360, 0, 720, 477]]
+    assert len(attachment["recipe"]["mmproj_sha256"]) == 64
+
+
+def test_a_text_only_model_refuses_images_clearly(tmp_path: Path, model_path: Path) -> None:
+    photo = Path(__file__).parents[2] / "data" / "f3-discovery-board.jpeg"
+    result = hearth_cli(tmp_path, "ask", "--model", str(model_path), "--image", str(photo), "Hi")
+    assert result.returncode == 2
+    assert "cannot see images" in result.stderr

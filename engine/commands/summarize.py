@@ -1,0 +1,83 @@
+"""``hearth-cli summarize``: a whole-document summary (or answer), resumable, with citations."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from engine.chat.session import file_sha256
+from engine.commands import common
+from engine.documents.sandbox import extract_document
+from engine.documents.summarize import (
+    FINAL_TOKENS,
+    MAP_TOKENS,
+    DocumentJob,
+    JobProgress,
+    JobResult,
+)
+from engine.store import HistoryStore
+from engine.tokenizer import load_token_counter
+from engine.worker import protocol as p
+
+
+def add_parser(subparsers: Any) -> None:
+    parser = subparsers.add_parser("summarize", help="summarise a document of any length")
+    parser.add_argument("file", help="PDF, DOCX, HTML, Markdown, text or EPUB")
+    parser.add_argument("--instruction", help="what the summary should be like")
+    parser.add_argument("--question", help="answer this question about the document instead")
+    parser.add_argument("--chunk-tokens", type=int, default=None, help="force map-reduce chunks")
+    parser.add_argument("--map-tokens", type=int, default=MAP_TOKENS, help="per-chunk notes")
+    parser.add_argument("--max-tokens", type=int, default=FINAL_TOKENS, help="final answer")
+    parser.add_argument("--json", action="store_true")
+    common.add_model_options(parser)
+    parser.set_defaults(func=run)
+
+
+def _progress_line(event: JobProgress) -> str:
+    eta = f", about {event.eta_s:.0f} s left" if event.eta_s is not None else ""
+    resumed = f", {event.resumed} resumed" if event.resumed else ""
+    return f"[{event.phase}] {event.done}/{event.total}{resumed}{eta}"
+
+
+def run(args: argparse.Namespace) -> int:
+    paths = common.paths_from(args)
+    model = common.model_path_from(args, paths)
+    document = extract_document(args.file)
+    counter = load_token_counter(model, cache_dir=paths.cache_dir / "tokenizers")
+    config = p.ModelConfig(model_path=str(model), n_ctx=args.ctx, n_threads=args.threads)
+    result: JobResult | None = None
+    with common.start_client(paths) as client, HistoryStore.open(paths) as store:
+        client.load(config)
+        job = DocumentJob(
+            document=document,
+            client=client,
+            store=store,
+            model_sha256=file_sha256(model),
+            count_tokens=counter.count,
+            n_ctx=config.n_ctx,
+            question=args.question,
+            chunk_target=args.chunk_tokens,
+            map_tokens=args.map_tokens,
+            reduce_tokens=args.map_tokens * 2,
+            final_tokens=args.max_tokens,
+        )
+        if args.instruction:
+            job.instruction = args.instruction
+        for event in job.run():
+            if isinstance(event, JobProgress):
+                print(_progress_line(event), file=sys.stderr, flush=True)
+            elif isinstance(event, p.Token) and not args.json:
+                sys.stdout.write(event.text)
+                sys.stdout.flush()
+            elif isinstance(event, JobResult):
+                result = event
+    assert result is not None
+    if args.json:
+        common.print_json(result.as_json())
+    else:
+        digest = result.summary.split("\n\nPart by part:\n", 1)
+        if len(digest) == 2:
+            sys.stdout.write("\n\nPart by part:\n" + digest[1])
+        sys.stdout.write("\n")
+    return 0
