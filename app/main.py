@@ -1,29 +1,61 @@
-"""Start Hearth: parse arguments, set up paths and the engine, show the window."""
+"""Start Hearth: parse arguments, set up paths, settings, the store and the engine, show the
+window."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
 from app import crash
+from app.context import AppContext
 from app.main_window import MainWindow
-from engine.chat.sampling import SAMPLING_PRESETS
+from app.models.registry import ModelRegistry
+from app.settings_controller import SettingsController
+from app.theme import ThemeManager
+from app.translations import LanguageManager
+from app.ui_state import UiState
 from engine.errors import HearthError
 from engine.model.bundled import bundled_model_path
-from engine.paths import resolve_paths
+from engine.paths import AppPaths, resolve_paths
+from engine.store import HistoryStore
 from engine.worker.client import EngineClient
-from engine.worker.protocol import ModelConfig
+
+UI_STATE_FILENAME = "ui-state.ini"
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="hearth", description="Hearth, the offline assistant.")
     parser.add_argument("--data-dir", default=None, help="where Hearth keeps its files")
     parser.add_argument("--model", default=None, help="a Gemma 3 GGUF file to use")
-    parser.add_argument("--ctx", type=int, default=8192, help="context size in tokens")
+    parser.add_argument("--ctx", type=int, default=None, help="context size in tokens")
     return parser.parse_args(list(argv))
+
+
+def build_context(
+    app: QApplication,
+    paths: AppPaths,
+    bundled: Path,
+    *,
+    client: EngineClient | None = None,
+    store: HistoryStore | None = None,
+) -> AppContext:
+    """Everything the window needs, built from one data directory (also used by tests)."""
+    settings = SettingsController(paths.settings_path)
+    return AppContext(
+        client=client or EngineClient(log_path=paths.cache_dir / "worker.log"),
+        store=store or HistoryStore.open(paths),
+        settings=settings,
+        paths=paths,
+        ui_state=UiState(paths.data_dir / UI_STATE_FILENAME),
+        registry=ModelRegistry(paths.data_dir, paths.models_dir, bundled),
+        bundled_model=bundled,
+        languages=LanguageManager(app),
+        themes=ThemeManager(app),
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -31,28 +63,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("Hearth")
+    app.setApplicationDisplayName("Hearth")
     paths = resolve_paths(args.data_dir).ensure()
     previous_crash = crash.install_faulthandler(paths.crash_log)
     crash.install_exception_hook()
-    if previous_crash:
-        crash.show_crash_dialog(
-            None,
-            "Hearth crashed last time",
-            "Hearth stopped unexpectedly the last time it ran. The details are below.",
-            previous_crash,
-        )
     try:
-        model = args.model or str(bundled_model_path(paths.models_dir))
+        bundled = bundled_model_path(paths.models_dir)
+        context = build_context(app, paths, bundled)
     except HearthError as exc:
         crash.show_crash_dialog(None, "Hearth cannot start", str(exc), str(exc))
         return 1
-    client = EngineClient(log_path=paths.cache_dir / "worker.log")
-    window = MainWindow(
-        client, ModelConfig(model_path=model, n_ctx=args.ctx), SAMPLING_PRESETS["gemma"]
-    )
+    if args.model or args.ctx:
+        changes: dict[str, object] = {}
+        if args.model:
+            changes["model_path"] = str(Path(args.model).resolve())
+            context.registry.add(Path(args.model).resolve())
+        if args.ctx:
+            changes["context_size"] = args.ctx
+        context.settings.update(**changes)
+    window = MainWindow(context)
     window.show()
+    for warning in (*context.settings.warnings, *context.store.notices):
+        window.show_notice(warning)
+    if previous_crash:
+        crash.show_previous_crash(window, previous_crash)
     try:
         return app.exec()
     finally:
-        client.close()
+        context.client.close()
+        context.store.close()
         crash.close_faulthandler(paths.crash_log)

@@ -1,250 +1,929 @@
-"""Hearth's main window: a conversation with the local model, streamed as it is written."""
+"""Hearth's main window: conversations on the left, the chat on the right, status below.
+
+The window never blocks: model loading, generation, document reading and summaries all run
+in background jobs (``EngineJob``) and come back as queued signals.
+"""
 
 from __future__ import annotations
 
-import html
+from collections.abc import Sequence
+from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShortcut, QTextCursor
+from PySide6.QtCore import QEvent, QModelIndex, Qt, QTimer
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QGuiApplication,
+    QKeySequence,
+)
 from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMainWindow,
-    QMessageBox,
-    QPlainTextEdit,
-    QProgressBar,
+    QMenu,
     QPushButton,
-    QTextBrowser,
+    QSplitter,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from app import crash
+from app.chat.model import ChatModel
+from app.chat.session import ChatSession
+from app.chat.view import ChatView
+from app.composer.attachments import PendingImage
+from app.composer.composer import Composer
+from app.context import AppContext
+from app.documents.controller import DocumentController
 from app.engine_bridge import EngineJob
-from engine.chat.messages import ChatMessage
-from engine.chat.sampling import SamplingParams
+from app.models.registry import ModelEntry
+from app.notices import Level, NoticeBar
+from app.sidebar.sidebar import Sidebar
+from app.status_panel import StatusPanel
+from engine.errors import HearthError
+from engine.settings import Settings
+from engine.store import AttachmentRef, ImageRecipe
+from engine.store.export import ExportFormat, export_to_file
+from engine.tokenizer import TokenCounter, load_token_counter
+from engine.vision.pan_scan import PanScanMode
 from engine.worker import protocol as p
-from engine.worker.client import EngineClient
 
-
-class Composer(QPlainTextEdit):
-    """Multi-line input: Enter sends, Shift+Enter starts a new line; IME-safe."""
-
-    submitted = Signal()
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        is_enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-        shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
-        # An Enter that confirms an input-method composition arrives as an input-method
-        # event, not a key press; a key press while preedit text is pending is ignored here.
-        if is_enter and not shift and not self._composing():
-            event.accept()
-            self.submitted.emit()
-            return
-        super().keyPressEvent(event)
-
-    def _composing(self) -> bool:
-        layout = self.textCursor().block().layout()
-        return bool(layout is not None and layout.preeditAreaText())
+CONTEXT_WARNING_SHARE = 0.9
+MODEL_SETTINGS = ("context_size", "threads", "kv_cache_type", "swa_full", "checkpoint_budget_mib")
 
 
 class MainWindow(QMainWindow):
-    """The window: chat view, composer, send/stop, and live generation figures."""
+    """The one Hearth window."""
 
-    def __init__(
-        self,
-        client: EngineClient,
-        config: p.ModelConfig,
-        sampling: SamplingParams,
-        *,
-        max_tokens: int = 1024,
-    ) -> None:
+    def __init__(self, context: AppContext) -> None:
         super().__init__()
-        self._client = client
-        self._config = config
-        self._sampling = sampling
-        self._max_tokens = max_tokens
-        self._messages: list[ChatMessage] = []
-        self._answer: list[str] = []
-        self._job: EngineJob | None = None
+        self.setObjectName("mainWindow")
+        self.context = context
+        self._store = context.store
+        self._client = context.client
+        self._settings = context.settings
+        self.model_info: p.ModelInfo | None = None
+        self.model_entry: ModelEntry | None = None
         self._loaded = False
+        self._load_job: EngineJob | None = None
+        self._counter: TokenCounter | None = None
+        self._context_used = 0
+        self._closing = False
 
-        self.setWindowTitle("Hearth")
-        self.resize(900, 700)
+        self.chat_model = ChatModel(self)
+        self.session = ChatSession(
+            self._store, self._client, lambda: self._settings.value, self.chat_model, self
+        )
         self._build()
-        self._load_model()
+        self.documents = DocumentController(
+            self._store,
+            self._client,
+            session=self.session,
+            composer=self.composer,
+            settings=lambda: self._settings.value,
+            cache_dir=context.paths.cache_dir,
+            data_dir=context.paths.data_dir,
+            parent=self,
+        )
+        self._connect()
+        self._actions()
+        self._retranslate()
+        self._restore()
+        self._apply_settings(self._settings.value, None)
+        self.load_model(self._choose_model())
 
-    # ------------------------------------------------------------------ layout
+    # ------------------------------------------------------------------ building
 
     def _build(self) -> None:
-        central = QWidget(self)
-        layout = QVBoxLayout(central)
+        self.sidebar = Sidebar(self.context.store, self)
 
-        self.chat_view = QTextBrowser(central)
-        self.chat_view.setObjectName("chatView")
-        self.chat_view.setAccessibleName(self.tr("Conversation"))
-        self.chat_view.setOpenExternalLinks(False)
-        self.chat_view.setPlaceholderText(self.tr("Ask anything. Nothing leaves this computer."))
-        layout.addWidget(self.chat_view, 1)
+        self.title_label = QLabel(self)
+        self.title_label.setObjectName("conversationTitle")
+        self.title_label.setTextFormat(Qt.TextFormat.PlainText)
+        font = self.title_label.font()
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        font.setBold(True)
+        self.title_label.setFont(font)
+        self.model_picker = QComboBox(self)
+        self.model_picker.setObjectName("modelPicker")
+        self.model_picker.setMinimumWidth(220)
+        self.models_button = QPushButton(self)
+        self.models_button.setObjectName("manageModelsButton")
+        header = QHBoxLayout()
+        header.setContentsMargins(10, 6, 8, 0)
+        header.addWidget(self.title_label, 1)
+        header.addWidget(self.model_picker)
+        header.addWidget(self.models_button)
 
-        row = QHBoxLayout()
-        self.composer = Composer(central)
-        self.composer.setObjectName("composer")
-        self.composer.setAccessibleName(self.tr("Message"))
-        self.composer.setPlaceholderText(
-            self.tr("Message Hearth (Enter sends, Shift+Enter: new line)")
+        self.notice = NoticeBar(self)
+        self.chat_view = ChatView(self.chat_model, self)
+        self.empty_state = QLabel(self)
+        self.empty_state.setObjectName("emptyState")
+        self.empty_state.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_state.setWordWrap(True)
+        self.chat_stack = QStackedWidget(self)
+        self.chat_stack.addWidget(self.empty_state)
+        self.chat_stack.addWidget(self.chat_view)
+        self.composer = Composer(self)
+
+        pane = QWidget(self)
+        pane.setObjectName("chatPane")
+        pane_layout = QVBoxLayout(pane)
+        pane_layout.setContentsMargins(0, 0, 0, 0)
+        pane_layout.setSpacing(4)
+        pane_layout.addLayout(header)
+        notice_row = QHBoxLayout()
+        notice_row.setContentsMargins(10, 0, 10, 0)
+        notice_row.addWidget(self.notice)
+        pane_layout.addLayout(notice_row)
+        pane_layout.addWidget(self.chat_stack, 1)
+        pane_layout.addWidget(self.composer)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(self.sidebar)
+        self.splitter.addWidget(pane)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setCollapsible(1, False)
+        self.splitter.setSizes([260, 740])
+        self.setCentralWidget(self.splitter)
+        self.status = StatusPanel(self.statusBar())
+        self.setAcceptDrops(True)
+        self.resize(1100, 760)
+
+    def _connect(self) -> None:
+        self.sidebar.conversation_activated.connect(self.open_conversation)
+        self.sidebar.new_requested.connect(self.new_conversation)
+        self.sidebar.conversation_hidden.connect(self._on_conversation_hidden)
+        self.sidebar.conversation_deleted.connect(self._on_conversation_hidden)
+        self.sidebar.notice.connect(lambda text: self.show_notice(text, Level.ERROR))
+
+        self.session.busy_changed.connect(self._update_busy)
+        self.session.conversation_changed.connect(self._on_conversation_changed)
+        self.session.history_changed.connect(self._on_history_changed)
+        self.session.stats_received.connect(self._on_stats)
+        self.session.progress.connect(self._on_progress)
+        self.session.failed.connect(self.on_failed)
+        self.session.answer_finished.connect(lambda _id: self.composer.editor.setFocus())
+
+        self.chat_view.action_requested.connect(self._on_chat_action)
+        self.chat_view.near_top.connect(self._load_older)
+        self.chat_model.modelReset.connect(self._update_empty_state)
+        self.chat_model.rowsInserted.connect(self._update_empty_state)
+
+        self.composer.send_requested.connect(self.send)
+        self.composer.stop_requested.connect(self.stop)
+        self.composer.documents_added.connect(self.documents.add_paths)
+        self.composer.models_added.connect(self.open_model_manager)
+        self.composer.notice.connect(lambda text: self.show_notice(text, Level.WARNING))
+        self.composer.attachments_changed.connect(self._update_context_hint)
+
+        self.documents.busy_changed.connect(self._update_busy)
+        self.documents.notice.connect(lambda text: self.show_notice(text, Level.WARNING))
+
+        self.model_picker.activated.connect(self._on_model_picked)
+        self.models_button.clicked.connect(lambda: self.open_model_manager([]))
+        self._settings.changed.connect(self._apply_settings)
+
+    def _actions(self) -> None:
+        def action(
+            name: str,
+            shortcuts: list[QKeySequence | QKeySequence.StandardKey | str],
+            slot: object,
+        ) -> QAction:
+            act = QAction(self)
+            act.setObjectName(name)
+            act.setShortcuts([QKeySequence(s) for s in shortcuts])
+            act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            act.triggered.connect(slot)
+            self.addAction(act)
+            return act
+
+        self.act_new = action("newChatAction", ["Ctrl+N"], self.new_conversation)
+        self.act_attach = action("attachAction", ["Ctrl+O"], self.composer.choose_files)
+        self.act_export = action("exportAction", ["Ctrl+E"], self.export_conversation)
+        self.act_quit = action("quitAction", ["Ctrl+Q"], self.close)
+        self.act_copy_all = action(
+            "copyConversationAction", ["Ctrl+Shift+C"], self.copy_conversation
         )
-        self.composer.setMaximumHeight(120)
-        self.composer.submitted.connect(self.send)
-        row.addWidget(self.composer, 1)
+        self.act_regenerate = action("regenerateAction", ["Ctrl+R"], self.regenerate_last)
+        self.act_stop = action("stopAction", ["Esc"], self.escape)
+        self.act_search = action("searchAction", ["Ctrl+K", "Ctrl+F"], self.sidebar.focus_search)
+        self.act_focus = action("focusComposerAction", ["Ctrl+L"], self.focus_composer)
+        self.act_next = action(
+            "nextConversationAction", ["Ctrl+Tab", "Ctrl+PgDown"], lambda: self.switch(1)
+        )
+        self.act_previous = action(
+            "previousConversationAction",
+            ["Ctrl+Shift+Tab", "Ctrl+PgUp", "Ctrl+Backtab"],
+            lambda: self.switch(-1),
+        )
+        self.act_settings = action("settingsAction", ["Ctrl+,"], self.open_settings)
+        self.act_models = action(
+            "modelsAction", ["Ctrl+Shift+M"], lambda: self.open_model_manager([])
+        )
+        self.act_help = action("helpAction", ["F1"], self.show_help)
+        self.act_about = action("aboutAction", [], self.show_about)
 
-        buttons = QVBoxLayout()
-        self.send_button = QPushButton(self.tr("Send"), central)
-        self.send_button.setObjectName("sendButton")
-        self.send_button.setToolTip(self.tr("Send the message (Enter)"))
-        self.send_button.clicked.connect(self.send)
-        self.stop_button = QPushButton(self.tr("Stop"), central)
-        self.stop_button.setObjectName("stopButton")
-        self.stop_button.setToolTip(self.tr("Stop the answer (Esc)"))
-        self.stop_button.setEnabled(False)
-        self.stop_button.clicked.connect(self.stop)
-        buttons.addWidget(self.send_button)
-        buttons.addWidget(self.stop_button)
-        row.addLayout(buttons)
-        layout.addLayout(row)
-        self.setCentralWidget(central)
+        bar = self.menuBar()
+        self.menu_file = QMenu(self)
+        self.menu_file.addActions([self.act_new, self.act_attach, self.act_export])
+        self.menu_file.addSeparator()
+        self.menu_file.addAction(self.act_quit)
+        self.menu_edit = QMenu(self)
+        self.menu_edit.addActions([self.act_copy_all, self.act_regenerate, self.act_stop])
+        self.menu_edit.addSeparator()
+        self.menu_edit.addAction(self.act_settings)
+        self.menu_view = QMenu(self)
+        self.menu_view.addActions(
+            [self.act_search, self.act_focus, self.act_next, self.act_previous]
+        )
+        self.menu_models = QMenu(self)
+        self.menu_models.addAction(self.act_models)
+        self.menu_help = QMenu(self)
+        self.menu_help.addActions([self.act_help, self.act_about])
+        for menu in (
+            self.menu_file,
+            self.menu_edit,
+            self.menu_view,
+            self.menu_models,
+            self.menu_help,
+        ):
+            bar.addMenu(menu)
 
-        self.model_label = QLabel(self.tr("Loading model…"))
-        self.model_label.setObjectName("modelLabel")
-        self.speed_label = QLabel("")
-        self.speed_label.setObjectName("speedLabel")
-        self.context_meter = QProgressBar()
-        self.context_meter.setObjectName("contextMeter")
-        self.context_meter.setAccessibleName(self.tr("Context used"))
-        self.context_meter.setMaximumWidth(180)
-        self.context_meter.setFormat(self.tr("context %p%"))
-        self.context_meter.setValue(0)
-        status = self.statusBar()
-        status.addWidget(self.model_label, 1)
-        status.addPermanentWidget(self.speed_label)
-        status.addPermanentWidget(self.context_meter)
+    def shortcut_actions(self) -> list[QAction]:
+        """The actions listed in the keyboard help (F1)."""
+        return [
+            self.act_new,
+            self.act_search,
+            self.act_focus,
+            self.act_stop,
+            self.act_regenerate,
+            self.act_next,
+            self.act_previous,
+            self.act_copy_all,
+            self.act_attach,
+            self.act_export,
+            self.act_models,
+            self.act_settings,
+            self.act_help,
+            self.act_quit,
+        ]
 
-        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.stop)
-        self._set_busy(True)
+    # ------------------------------------------------------------------ texts
 
-    # ------------------------------------------------------------------ model
-
-    def _load_model(self) -> None:
-        job = EngineJob(lambda: self._client.load(self._config), self)
-        job.produced.connect(self._on_loaded)
-        job.failed.connect(self._on_failed)
-        job.finished.connect(lambda: self._set_busy(False))
-        self._job = job
-        job.start()
-
-    def _on_loaded(self, info: object) -> None:
-        assert isinstance(info, p.ModelInfo)
-        self._loaded = True
-        label = info.size_label or info.architecture
-        self.model_label.setText(
-            self.tr("Gemma 3 {label} · {quant} · {ctx} tokens context").format(
-                label=label, quant=info.quantization or "?", ctx=f"{info.n_ctx:,}"
+    def _retranslate(self) -> None:
+        self.menu_file.setTitle(self.tr("&File"))
+        self.menu_edit.setTitle(self.tr("&Edit"))
+        self.menu_view.setTitle(self.tr("&View"))
+        self.menu_models.setTitle(self.tr("&Models"))
+        self.menu_help.setTitle(self.tr("&Help"))
+        texts = {
+            self.act_new: self.tr("New chat"),
+            self.act_attach: self.tr("Attach images or documents…"),
+            self.act_export: self.tr("Export conversation…"),
+            self.act_quit: self.tr("Quit"),
+            self.act_copy_all: self.tr("Copy conversation"),
+            self.act_regenerate: self.tr("Regenerate the last answer"),
+            self.act_stop: self.tr("Stop the answer"),
+            self.act_search: self.tr("Search conversations"),
+            self.act_focus: self.tr("Go to the message box"),
+            self.act_next: self.tr("Next conversation"),
+            self.act_previous: self.tr("Previous conversation"),
+            self.act_settings: self.tr("Settings…"),
+            self.act_models: self.tr("Manage models…"),
+            self.act_help: self.tr("Keyboard shortcuts"),
+            self.act_about: self.tr("About Hearth"),
+        }
+        for act, text in texts.items():
+            act.setText(text)
+            act.setToolTip(text)
+        self.model_picker.setToolTip(self.tr("The model that answers (Ctrl+Shift+M to manage)"))
+        self.model_picker.setAccessibleName(self.tr("Model"))
+        self.models_button.setText(self.tr("Models…"))
+        self.models_button.setToolTip(self.tr("Add, inspect and switch models (Ctrl+Shift+M)"))
+        self.models_button.setAccessibleName(self.tr("Manage models"))
+        self.chat_view.setAccessibleName(self.tr("Conversation"))
+        self.chat_view.setToolTip("")
+        self.chat_view.setAccessibleDescription(
+            self.tr(
+                "Messages; Ctrl+C copies the selected one, Alt+Left and Alt+Right switch versions"
             )
         )
-        self.context_meter.setMaximum(info.n_ctx)
+        self.title_label.setAccessibleName(self.tr("Conversation title"))
+        self.empty_state.setText(
+            self.tr(
+                "<h2>Ask anything.</h2><p>Nothing leaves this computer.</p>"
+                "<p>Drop an image to ask about it, or a PDF to summarize it.<br>"
+                "Press F1 for keyboard shortcuts.</p>"
+            )
+        )
+        self.empty_state.setAccessibleName(self.tr("Empty conversation"))
+        self.status.retranslate()
+        self._update_model_label()
+        self._update_title()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange and not self._closing:
+            self._retranslate()
+            self.chat_view.refresh_style()
+        super().changeEvent(event)
+
+    # ------------------------------------------------------------------ state
+
+    def _restore(self) -> None:
+        state = self.context.ui_state
+        geometry = state.geometry()
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        window_state = state.window_state()
+        if window_state is not None:
+            self.restoreState(window_state)
+        sizes = state.splitter()
+        if sizes is not None and len(sizes) == 2:
+            self.splitter.setSizes(sizes)
+        last = state.last_conversation()
+        if last is not None and self._store.conversations.exists(last):
+            self.open_conversation(last)
+        else:
+            self.open_conversation(0)
+
+    def _save_state(self) -> None:
+        state = self.context.ui_state
+        state.set_geometry(self.saveGeometry())
+        state.set_window_state(self.saveState())
+        state.set_splitter(self.splitter.sizes())
+        state.set_last_conversation(self.session.conversation_id)
+        state.sync()
+
+    # ------------------------------------------------------------------ conversations
+
+    def open_conversation(self, conversation_id: int, reveal_message: int = 0) -> None:
+        if self.session.busy and conversation_id == self.session.conversation_id:
+            return
+        self.composer.end_edit()
+        self.documents.clear_cards()
+        try:
+            if reveal_message:
+                self._store.messages.switch_to(reveal_message)
+            self.session.open(conversation_id or None)
+        except HearthError as exc:
+            self.show_notice(str(exc), Level.ERROR)
+            self.session.open(None)
+            return
+        self.sidebar.select(conversation_id or None)
+        if reveal_message:
+            position = self.chat_model.position_of(reveal_message)
+            if position is not None:
+                index = self.chat_model.index(position)
+                self.chat_view.setCurrentIndex(index)
+                QTimer.singleShot(
+                    0,
+                    lambda: self.chat_view.scrollTo(index, ChatView.ScrollHint.PositionAtCenter),
+                )
+        if conversation_id:
+            self.documents.resume_pending(conversation_id)
+        self._context_used = self._last_context_used()
+        self._show_context(self._context_used)
+
+    def new_conversation(self) -> None:
+        self.open_conversation(0)
+        self.composer.editor.setFocus()
+
+    def switch(self, step: int) -> None:
+        target = self.sidebar.neighbour(step)
+        if target is not None:
+            self.open_conversation(target)
+
+    def _on_conversation_hidden(self, conversation_id: int) -> None:
+        if self.session.conversation_id == conversation_id:
+            if self.session.busy:
+                self.session.stop()
+                self.session.wait()
+            self.open_conversation(0)
+
+    def _on_conversation_changed(self, _conversation_id: int) -> None:
+        self._update_title()
+        self.sidebar.refresh()
+        self.sidebar.select(self.session.conversation_id)
+
+    def _on_history_changed(self) -> None:
+        self.sidebar.refresh()
+        self._update_title()
+
+    def _update_title(self) -> None:
+        title = ""
+        if self.session.conversation_id is not None:
+            try:
+                title = self.session.title()
+            except HearthError:
+                title = ""
+        shown = title or self.tr("New conversation")
+        self.title_label.setText(shown)
+        self.setWindowTitle(f"{shown} — Hearth" if title else "Hearth")
+
+    def _update_empty_state(self) -> None:
+        self.chat_stack.setCurrentIndex(1 if self.chat_model.rowCount() else 0)
+
+    def _load_older(self) -> None:
+        bar = self.chat_view.verticalScrollBar()
+        before = bar.maximum()
+        if self.session.load_older():
+            QTimer.singleShot(0, lambda: bar.setValue(bar.maximum() - before))
 
     # ------------------------------------------------------------------ chat
 
+    @property
+    def busy(self) -> bool:
+        return self.session.busy or self.documents.busy or not self._loaded
+
     def send(self) -> None:
-        text = self.composer.toPlainText().strip()
-        if not text or self._busy or not self._loaded:
+        text = self.composer.text().strip()
+        if self.session.busy or self.documents.busy or not self._loaded:
             return
-        self.composer.clear()
-        self._messages.append(ChatMessage("user", text))
-        self._append_turn("You", text)
-        self._append_turn("Hearth", "")
-        self._answer = []
-        messages = list(self._messages)
-        job = EngineJob(
-            lambda: self._client.chat(messages, self._sampling, max_tokens=self._max_tokens), self
-        )
-        job.produced.connect(self._on_chat_event)
-        job.failed.connect(self._on_failed)
-        job.finished.connect(self._on_chat_finished)
-        self._job = job
-        self._set_busy(True)
-        job.start()
+        editing = self.composer.editing_message_id
+        if editing is not None:
+            if text and self._guard(lambda: self.session.edit(editing, text)):
+                self.composer.finish_edit()
+                self.composer.editor.clear()
+                self.chat_view.follow()
+            return
+        images = list(self.composer.images)
+        attached_documents = self.documents.attached()
+        if not text and not images and not attached_documents:
+            return
+        if images and not (self.model_info is not None and self.model_info.vision):
+            self.show_notice(
+                self.tr(
+                    "The loaded model cannot see images, so the message was not sent. Choose a "
+                    "model with a vision projector in Models, or remove the images."
+                ),
+                Level.WARNING,
+                action=self.tr("Send without the images"),
+                callback=self._send_without_images,
+            )
+            return
+        n_ctx = self.model_info.n_ctx if self.model_info else 0
+        new_tokens = self._count(text) + self.composer.image_tokens() + 8
+        budget = max(0, n_ctx - self._context_used - new_tokens - self._settings.value.max_tokens)
+        suffix, refs = self.documents.message_context(text, budget)
+        new_tokens += self._count(suffix)
+        if n_ctx and self._context_used + new_tokens >= n_ctx:
+            self.show_notice(
+                self.tr(
+                    "This message does not fit: the conversation would need about {need} tokens "
+                    "but the model's context holds {n_ctx}. Hearth never drops earlier messages "
+                    "silently; start a new chat or raise the context size in Settings."
+                ).format(need=f"{self._context_used + new_tokens:,}", n_ctx=f"{n_ctx:,}"),
+                Level.WARNING,
+            )
+            return
+        if n_ctx and self._context_used + new_tokens + self._settings.value.max_tokens > n_ctx:
+            self.show_notice(
+                self.tr(
+                    "The context is nearly full: the answer may stop early when it fills up. "
+                    "Start a new chat to keep going."
+                ),
+                Level.WARNING,
+            )
+        refs += self._image_refs(images)
+        if self._guard(lambda: self.session.send(text + suffix, refs, images)):
+            self.composer.editor.clear()
+            self.composer.clear_images()
+            self.chat_view.follow()
+
+    def _send_without_images(self) -> None:
+        self.composer.clear_images()
+        self.send()
+
+    def _image_refs(self, images: Sequence[PendingImage]) -> list[AttachmentRef]:
+        refs: list[AttachmentRef] = []
+        for image in images:
+            try:
+                blob = self._store.put_bytes(image.data, image.mime)
+            except HearthError as exc:
+                self.show_notice(str(exc), Level.ERROR)
+                continue
+            plan = image.plan
+            recipe = ImageRecipe(
+                mode="pan_and_scan" if image.mode is PanScanMode.AUTO else "resize",
+                crops=plan.crop_boxes + ((plan.zoom_box,) if plan.zoom_box else ()),
+                extra={"zoom": list(plan.zoom_box) if plan.zoom_box else None},
+            )
+            refs.append(AttachmentRef(blob, "image", image.name, recipe))
+        return refs
 
     def stop(self) -> None:
-        if self._busy:
-            self._client.cancel()
+        if self.session.busy:
+            self.session.stop()
+        elif self.documents.busy:
+            self.documents.cancel_summary()
 
-    def _on_chat_event(self, event: object) -> None:
-        if isinstance(event, p.Token):
-            self._answer.append(event.text)
-            cursor = self.chat_view.textCursor()
-            cursor.movePosition(QTextCursor.MoveOperation.End)
-            cursor.insertText(event.text)
-            self.chat_view.ensureCursorVisible()
-        elif isinstance(event, p.Done):
-            text = event.text or "".join(self._answer)
-            if text.strip():
-                self._messages.append(ChatMessage("assistant", text))
-            else:
-                self._messages.pop()  # nothing answered: let the user ask again
-            if event.stats is not None:
-                self._show_stats(event.stats)
-        elif isinstance(event, p.Failed):
-            self._on_failed(event)
-            if self._messages and self._messages[-1].role == "user":
-                self._messages.pop()
+    def escape(self) -> None:
+        """Esc: stop what runs; otherwise leave edit mode, clear the search, close a preview."""
+        if self.session.busy or self.documents.busy:
+            self.stop()
+        elif self.composer.editing_message_id is not None:
+            self.composer.end_edit()
+        elif self.sidebar.search_box.hasFocus() and self.sidebar.search_box.text():
+            self.sidebar.search_box.clear()
+        elif self.composer.preview.isVisible():
+            self.composer.preview.hide()
+        elif self.notice.isVisible():
+            self.notice.hide()
 
-    def _show_stats(self, stats: p.GenerationStats) -> None:
-        self.speed_label.setText(
-            self.tr("{tps:.1f} tokens/s · first token {ttft:.2f} s").format(
-                tps=stats.tokens_per_s, ttft=stats.ttft_s
-            )
+    def regenerate_last(self) -> None:
+        rows = self.chat_model.rows()
+        for row in reversed(rows):
+            if row.message.role == "assistant":
+                self._on_chat_action("regenerate", row.message.id)
+                return
+
+    def focus_composer(self) -> None:
+        self.composer.editor.setFocus()
+
+    def copy_conversation(self) -> None:
+        QGuiApplication.clipboard().setText(
+            self.chat_model.transcript(self.tr("You"), self.tr("Hearth"))
         )
-        self.context_meter.setMaximum(stats.context_size)
-        self.context_meter.setValue(min(stats.context_used, stats.context_size))
+        self.statusBar().showMessage(self.tr("Conversation copied"), 3000)
 
-    def _on_chat_finished(self) -> None:
-        self._set_busy(False)
-        self.composer.setFocus()
-
-    def _on_failed(self, failure: object) -> None:
-        assert isinstance(failure, p.Failed)
-        if failure.kind == "bug":
-            box = QMessageBox(
-                QMessageBox.Icon.Critical, self.tr("Hearth hit a bug"), failure.message, parent=self
-            )
-            box.setDetailedText(failure.details)
-            box.open()
+    def _on_chat_action(self, action: str, message_id: int) -> None:
+        if action.startswith("cite/"):
+            self.documents.show_citation(action, self)
             return
-        self._append_notice(failure.message)
+        if self.busy and action != "edit":
+            return
+        if action == "regenerate":
+            self._guard(lambda: self.session.regenerate(message_id))
+        elif action == "continue":
+            self._guard(lambda: self.session.continue_answer(message_id))
+        elif action in ("prev", "next"):
+            self._guard(
+                lambda: self.session.switch_sibling(message_id, -1 if action == "prev" else 1)
+            )
+        elif action == "edit":
+            position = self.chat_model.position_of(message_id)
+            if position is not None and not self.session.busy:
+                self.composer.begin_edit(message_id, self.chat_model.row_at(position).text)
+        self.chat_view.follow() if action != "edit" else None
 
-    # ------------------------------------------------------------------ helpers
+    def _guard(self, work: object) -> bool:
+        try:
+            return bool(work())  # type: ignore[operator]
+        except HearthError as exc:
+            self.show_notice(str(exc), Level.ERROR)
+            return False
 
-    @property
-    def _busy(self) -> bool:
-        return self._job is not None and self._job.is_running()
+    def export_conversation(self) -> None:
+        conversation_id = self.session.conversation_id
+        if conversation_id is None:
+            return
+        name, chosen = QFileDialog.getSaveFileName(
+            self,
+            self.tr("Export conversation"),
+            str(Path.home() / "conversation.md"),
+            self.tr("Markdown (*.md);;Web page (*.html);;Hearth JSON (*.json)"),
+        )
+        if not name:
+            return
+        fmt: ExportFormat = "html" if "html" in chosen else "json" if "json" in chosen else "md"
+        try:
+            export_to_file(self._store, [conversation_id], fmt, Path(name))
+        except HearthError as exc:
+            self.show_notice(str(exc), Level.ERROR)
+            return
+        self.statusBar().showMessage(self.tr("Exported to {path}").format(path=name), 5000)
 
-    def _set_busy(self, busy: bool) -> None:
-        self.send_button.setEnabled(not busy)
-        self.stop_button.setEnabled(busy and self._loaded)
+    # ------------------------------------------------------------------ engine events
 
-    def _append_turn(self, who: str, text: str) -> None:
-        self.chat_view.append(f"<p><b>{html.escape(who)}</b></p>")
-        cursor = self.chat_view.textCursor()
-        cursor.movePosition(QTextCursor.MoveOperation.End)
-        self.chat_view.append("")
-        cursor.movePosition(QTextCursor.MoveOperation.End)
-        cursor.insertText(text)
+    def _on_stats(self, stats: object) -> None:
+        assert isinstance(stats, p.GenerationStats)
+        self.status.show_stats(stats)
+        if stats.encode_ms:
+            self.status.show_image_encode(sum(stats.encode_ms) / 1000)
+        self._context_used = stats.context_used
+        self._show_context(stats.context_used, stats.context_size)
 
-    def _append_notice(self, text: str) -> None:
-        self.chat_view.append(f'<p style="color:#a15c00">{html.escape(text)}</p>')
+    def _show_context(self, used: int, size: int | None = None) -> None:
+        size = size or (self.model_info.n_ctx if self.model_info else 0)
+        self.status.context_meter.set_usage(used, size)
+        if size and used / size >= CONTEXT_WARNING_SHARE:
+            self.show_notice(
+                self.tr(
+                    "This conversation uses {share:.0%} of the model's context ({used} of "
+                    "{size} tokens). Hearth never drops earlier messages silently: start a new "
+                    "chat, or raise the context size in Settings, before it is full."
+                ).format(share=used / size, used=f"{used:,}", size=f"{size:,}"),
+                Level.WARNING,
+            )
+
+    def _last_context_used(self) -> int:
+        for row in reversed(self.chat_model.rows()):
+            used = (row.message.stats.extra or {}).get("context_used")
+            if isinstance(used, int):
+                return used
+        return sum(self._count(row.text) + 4 for row in self.chat_model.rows())
+
+    def _update_context_hint(self) -> None:
+        tokens = self.composer.image_tokens()
+        if tokens and self.model_info is not None:
+            self.status.context_meter.setToolTip(
+                self.tr("The attached images will use {tokens} more tokens.").format(
+                    tokens=f"{tokens:,}"
+                )
+            )
+
+    def _on_progress(self, event: object) -> None:
+        assert isinstance(event, p.Progress)
+        if event.total <= 0:
+            return
+        if "image" in event.phase or "encod" in event.phase:
+            text = self.tr("Looking at the image… {done}/{total}")
+        else:
+            text = self.tr("Reading the conversation… {done}/{total}")
+        self.statusBar().showMessage(text.format(done=event.done, total=event.total), 2000)
+
+    def on_failed(self, failure: object) -> None:
+        if not isinstance(failure, p.Failed):
+            return
+        if failure.kind == "bug":
+            crash.show_crash_dialog(
+                self,
+                self.tr("Hearth hit a bug"),
+                self.tr(
+                    "Something went wrong inside Hearth. Your conversations are saved. Please "
+                    "copy the details below into a bug report."
+                ),
+                failure.message + "\n\n" + failure.details,
+                modal=False,
+            )
+            return
+        level = Level.WARNING if failure.kind == "crash" else Level.ERROR
+        self.show_notice(failure.message, level)
+
+    def show_notice(
+        self,
+        text: str,
+        level: Level = Level.INFO,
+        *,
+        action: str | None = None,
+        callback: object = None,
+    ) -> None:
+        self.notice.show_message(text, level, action=action, callback=callback)  # type: ignore[arg-type]
+
+    def _update_busy(self, _busy: bool = False) -> None:
+        running = self.session.busy or self.documents.busy
+        self.composer.set_busy(running)
+        self.composer.set_send_enabled(self._loaded)
+        self.model_picker.setEnabled(not running and self._load_job is None)
+        self.act_regenerate.setEnabled(not running)
+
+    # ------------------------------------------------------------------ models
+
+    def _choose_model(self) -> ModelEntry | None:
+        wanted = self._settings.value.model_path
+        entries = self.context.registry.entries()
+        self._fill_picker(entries)
+        for entry in entries:
+            if wanted and str(entry.path) == wanted:
+                return entry
+        for entry in entries:
+            if entry.bundled:
+                return entry
+        return entries[0] if entries else None
+
+    def _fill_picker(self, entries: list[ModelEntry]) -> None:
+        self.model_picker.blockSignals(True)
+        self.model_picker.clear()
+        for entry in entries:
+            eye = " · " + self.tr("vision") if entry.vision else ""
+            self.model_picker.addItem(f"{entry.label}{eye}", str(entry.path))
+            self.model_picker.setItemData(
+                self.model_picker.count() - 1, str(entry.path), Qt.ItemDataRole.ToolTipRole
+            )
+        current = self.model_entry
+        if current is not None:
+            position = self.model_picker.findData(str(current.path))
+            if position >= 0:
+                self.model_picker.setCurrentIndex(position)
+        self.model_picker.blockSignals(False)
+        self._entries = entries
+
+    def _on_model_picked(self, index: int) -> None:
+        entry = self._entries[index] if 0 <= index < len(self._entries) else None
+        if entry is not None and entry != self.model_entry:
+            self.switch_model(entry)
+
+    def switch_model(self, entry: ModelEntry) -> None:
+        try:
+            self._settings.update(
+                model_path=None if entry.bundled else str(entry.path),
+                mmproj_path=str(entry.mmproj) if entry.mmproj else None,
+            )
+        except HearthError as exc:
+            self.show_notice(str(exc), Level.ERROR)
+        self.load_model(entry)
+
+    def model_config(self, entry: ModelEntry) -> p.ModelConfig:
+        settings = self._settings.value
+        return p.ModelConfig(
+            model_path=str(entry.path),
+            n_ctx=min(settings.context_size, entry.max_context),
+            n_threads=settings.threads,
+            kv_type=settings.kv_cache_type,
+            swa_full=settings.swa_full,
+            mmproj_path=str(entry.mmproj) if entry.mmproj else None,
+            checkpoint_budget_mib=settings.checkpoint_budget_mib,
+            # Only a projector the user (or a test) explicitly paired with a text-only size.
+            allow_text_only_vision=entry.mmproj is not None and entry.vision_capable is False,
+        )
+
+    def load_model(self, entry: ModelEntry | None) -> None:
+        if entry is None:
+            self.show_notice(
+                self.tr("No usable model was found. Add a Gemma 3 GGUF file in Models."),
+                Level.ERROR,
+            )
+            return
+        if self.session.busy or self.documents.busy or self._load_job is not None:
+            return
+        self.model_entry = entry
+        position = self.model_picker.findData(str(entry.path))
+        if position >= 0:
+            self.model_picker.setCurrentIndex(position)
+        config = self.model_config(entry)
+        client = self._client
+        cache = self.context.paths.cache_dir / "tokenizer"
+
+        def work() -> object:
+            info = client.load(config)
+            yield info
+            try:
+                yield load_token_counter(config.model_path, cache_dir=cache)
+            except HearthError:
+                return
+
+        self._loaded = False
+        self.model_info = None
+        self.status.set_loading(True)
+        self._update_model_label()
+        job = EngineJob(work, self)
+        job.produced.connect(self._on_loaded)
+        job.failed.connect(self._on_load_failed)
+        job.finished.connect(self._on_load_finished)
+        self._load_job = job
+        self._update_busy()
+        job.start()
+
+    def _on_loaded(self, result: object) -> None:
+        if isinstance(result, TokenCounter):
+            self._counter = result
+            self._context_used = self._last_context_used()
+            self._show_context(self._context_used)
+            return
+        assert isinstance(result, p.ModelInfo)
+        self.model_info = result
+        self._loaded = True
+        self.session.model_name = Path(result.path).name
+        self.documents.set_model(result.path, result.n_ctx)
+        self.composer.set_vision(result.vision)
+        self._update_model_label()
+        self._show_context(self._context_used, result.n_ctx)
+
+    def _on_load_failed(self, failure: object) -> None:
+        self._loaded = False
+        if isinstance(failure, p.Failed):
+            self.show_notice(
+                self.tr("The model could not be loaded: {reason}").format(reason=failure.message),
+                Level.ERROR,
+            )
+        self._update_model_label()
+
+    def _on_load_finished(self) -> None:
+        self._load_job = None
+        self.status.set_loading(False)
+        self._update_busy()
+
+    def _update_model_label(self) -> None:
+        info = self.model_info
+        if info is None:
+            text = self.tr("Loading model…") if self._load_job is not None else self.tr("No model")
+        else:
+            vision = self.tr("sees images") if info.vision else self.tr("text only")
+            text = self.tr("Gemma 3 {label} · {quant} · {ctx} tokens context · {vision}").format(
+                label=info.size_label or info.architecture,
+                quant=info.quantization or "?",
+                ctx=f"{info.n_ctx:,}",
+                vision=vision,
+            )
+        self.status.model_label.setText(text)
+
+    def open_model_manager(self, paths: list[Path]) -> None:
+        from app.models.model_manager import ModelManagerDialog
+
+        dialog = ModelManagerDialog(
+            self.context.registry, self._settings.value, self.model_entry, self
+        )
+        dialog.use_model.connect(self.switch_model)
+        dialog.finished.connect(lambda _r: self._fill_picker(self.context.registry.entries()))
+        for path in paths:
+            dialog.add_path(path)
+        dialog.open()
+        self.model_manager = dialog
+
+    # ------------------------------------------------------------------ settings
+
+    def open_settings(self) -> None:
+        from app.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self._settings.value, self)
+        dialog.accepted_settings.connect(self._save_settings)
+        dialog.open()
+        self.settings_dialog = dialog
+
+    def _save_settings(self, settings: object) -> None:
+        assert isinstance(settings, Settings)
+        try:
+            self._settings.set(settings)
+        except HearthError as exc:
+            self.show_notice(str(exc), Level.ERROR)
+
+    def _apply_settings(self, settings: object, previous: object) -> None:
+        assert isinstance(settings, Settings)
+        old = previous if isinstance(previous, Settings) else None
+        self.composer.pan_scan_default = PanScanMode(settings.pan_and_scan)
+        themes = self.context.themes
+        if themes is not None and (
+            old is None or (old.theme, old.font_size) != (settings.theme, settings.font_size)
+        ):
+            themes.apply(settings.theme, settings.font_size)
+            self.chat_view.refresh_style()
+        languages = self.context.languages
+        if languages is not None and (old is None or old.language != settings.language):
+            languages.set_language(settings.language)
+        if old is not None and any(
+            getattr(old, name) != getattr(settings, name) for name in MODEL_SETTINGS
+        ):
+            self.load_model(self.model_entry)
+
+    # ------------------------------------------------------------------ help
+
+    def show_help(self) -> None:
+        from app.help_dialog import ShortcutsDialog
+
+        dialog = ShortcutsDialog(self.shortcut_actions(), self)
+        dialog.open()
+        self.help_dialog = dialog
+
+    def show_about(self) -> None:
+        from app.help_dialog import show_about
+
+        show_about(self)
+
+    # ------------------------------------------------------------------ drag and drop
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls() or event.mimeData().hasImage():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.composer.add_paths(paths)
+        elif event.mimeData().hasImage():
+            event.acceptProposedAction()
+            self.composer.editor.insertFromMimeData(event.mimeData())
+
+    # ------------------------------------------------------------------ closing
+
+    def _count(self, text: str) -> int:
+        if not text:
+            return 0
+        if self._counter is not None:
+            return self._counter.count(text)
+        return len(text) // 3 + 1
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self._client.cancel()
-        if self._job is not None:
-            self._job.wait(5000)
+        self._closing = True
+        self._save_state()
+        self.sidebar.detach()
+        if self.session.busy:
+            self.session.stop()
+        self.documents.cancel_summary()
+        self.session.wait()
+        self.documents.wait()
+        if self._load_job is not None:
+            self._load_job.wait(60000)
         event.accept()
+
+    def index_of_message(self, message_id: int) -> QModelIndex:
+        position = self.chat_model.position_of(message_id)
+        return self.chat_model.index(position) if position is not None else QModelIndex()

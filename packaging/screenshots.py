@@ -5,12 +5,14 @@ user gets:
 
     xvfb-run -a -s "-screen 0 1280x900x24" .venv/bin/python packaging/screenshots.py --out shots
 
-Each scene is a function that prepares the window and returns once it is worth a picture.
+Each scene is a function that prepares the window and returns once it is worth a picture. Every
+scene gets its own fresh data directory (real store, real settings) and its own worker.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import sys
 import tempfile
 import time
@@ -18,14 +20,32 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEventLoop
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
+from app.main import build_context
 from app.main_window import MainWindow
-from engine.chat.sampling import SamplingParams
+from app.translations import compile_all
 from engine.model.bundled import bundled_model_path
 from engine.paths import resolve_paths
-from engine.worker.client import EngineClient
-from engine.worker.protocol import ModelConfig
+
+REPO = Path(__file__).resolve().parent.parent
+PHOTO = REPO / "tests" / "data" / "f3-discovery-board.jpeg"
+
+CODE_ANSWER = """Here is a small Python function that reads a file and counts its words:
+
+```python
+from pathlib import Path
+
+
+def count_words(path: Path) -> int:
+    \"\"\"Return how many words the file holds.\"\"\"
+    text = path.read_text(encoding="utf-8")
+    return len(text.split())
+```
+
+Call it with `count_words(Path("notes.txt"))`. It reads the **whole file** at once, which is
+fine for documents up to a few megabytes.
+"""
 
 
 def pump_until(condition: Callable[[], bool], timeout_s: float) -> bool:
@@ -38,48 +58,167 @@ def pump_until(condition: Callable[[], bool], timeout_s: float) -> bool:
     return False
 
 
-def scene_empty(window: MainWindow) -> None:
-    pump_until(window.send_button.isEnabled, 60)
+def _ready(window: MainWindow) -> None:
+    pump_until(lambda: window._loaded and window._load_job is None, 120)
 
 
-def scene_streamed_answer(window: MainWindow) -> None:
-    pump_until(window.send_button.isEnabled, 60)
-    window.composer.setPlainText("Tell me about the lighthouse at the end of the harbour.")
+def scene_empty(window: MainWindow) -> QWidget:
+    _ready(window)
+    return window
+
+
+def _seed(window: MainWindow) -> None:
+    store = window.context.store
+    for title, question in (
+        ("Packing list for a week in Kyoto", "What should I pack for a week in Kyoto in April?"),
+        ("Sourdough starter", "My sourdough starter smells like acetone. Is it dead?"),
+        ("Tax letter summary", "Summarize this letter from the tax office."),
+    ):
+        conversation = store.conversations.create(title)
+        store.messages.add_user(conversation.id, question)
+        store.messages.add(conversation.id, "assistant", "…")
+    window.sidebar.refresh()
+
+
+def scene_streamed_answer(window: MainWindow) -> QWidget:
+    """A streamed answer from the real model, after an earlier answer with code."""
+    _ready(window)
+    _seed(window)
+    store = window.context.store
+    conversation = store.conversations.create("Counting words in a file")
+    store.messages.add_user(conversation.id, "How do I count the words in a text file in Python?")
+    store.messages.add(conversation.id, "assistant", CODE_ANSWER)
+    window.open_conversation(conversation.id)
+    window.composer.editor.setPlainText("Tell me about the lighthouse at the end of the harbour.")
     window.send()
-    pump_until(window.send_button.isEnabled, 120)
+    pump_until(lambda: not window.session.busy, 120)
+    pump_until(lambda: False, 0.3)
+    window.chat_view.scrollToBottom()
+    return window
 
 
-SCENES: dict[str, Callable[[MainWindow], None]] = {
+def scene_image_crop_grid(window: MainWindow) -> QWidget:
+    _ready(window)
+    window.composer.add_paths([PHOTO])
+    image = window.composer.images[0]
+    width, height = image.info.width, image.info.height
+    # The same path as drawing the box with the mouse.
+    window.composer.preview._on_zoom(
+        (int(width * 0.36), int(height * 0.30), int(width * 0.62), int(height * 0.62))
+    )
+    window.composer.editor.setPlainText("Which microcontroller is on this board?")
+    return window
+
+
+def scene_summary_in_progress(window: MainWindow) -> QWidget:
+    _ready(window)
+    builder = _pdf_builder()
+    pages = [
+        [
+            f"Section {page}.{line}: the harbour commission met on a grey morning to review "
+            "the lighthouse budget, the dredging schedule and the new ferry timetable."
+            for line in range(18)
+        ]
+        for page in range(1, 15)
+    ]
+    path = Path(tempfile.mkdtemp()) / "harbour-commission-report.pdf"
+    path.write_bytes(builder.build_pdf(pages, title="Harbour commission report"))
+    window.documents.add_paths([path])
+    cards = window.documents.cards
+    pump_until(lambda: bool(cards) and cards[0].document.ready, 120)
+    cards[0].summarize_button.click()
+    pump_until(
+        lambda: (
+            cards[0]._progress is not None
+            and cards[0]._progress.done >= 2
+            and cards[0]._progress.eta_s is not None
+        ),
+        240,
+    )
+    return window
+
+
+def scene_model_manager(window: MainWindow) -> QWidget:
+    _ready(window)
+    window.open_model_manager([])
+    dialog = window.model_manager
+    dialog.table.selectRow(0)
+    pump_until(lambda: False, 0.3)
+    return dialog
+
+
+def scene_dark_theme(window: MainWindow) -> QWidget:
+    window.context.settings.update(theme="dark")
+    return scene_streamed_answer(window)
+
+
+def scene_japanese(window: MainWindow) -> QWidget:
+    window.context.settings.update(language="ja")
+    _ready(window)
+    store = window.context.store
+    for title in ("京都旅行の持ち物", "サワードウのスターター", "税務署からの手紙の要約"):
+        conversation = store.conversations.create(title)
+        store.messages.add_user(conversation.id, title)
+        store.messages.add(conversation.id, "assistant", "…")
+    conversation = store.conversations.create("ファイルの単語を数える")
+    store.messages.add_user(conversation.id, "Python でテキストファイルの単語数を数えるには\uff1f")
+    store.messages.add(conversation.id, "assistant", CODE_ANSWER)
+    window.sidebar.refresh()
+    window.open_conversation(conversation.id)
+    window.composer.add_paths([PHOTO])
+    window.composer.editor.setPlainText("この基板のマイコンは何ですか\uff1f")
+    pump_until(lambda: False, 0.3)
+    return window
+
+
+def _pdf_builder() -> object:
+    path = REPO / "tests" / "engine" / "documents" / "conftest.py"
+    spec = importlib.util.spec_from_file_location("pdf_builder", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+SCENES: dict[str, Callable[[MainWindow], QWidget]] = {
     "empty": scene_empty,
     "streamed-answer": scene_streamed_answer,
+    "image-crop-grid": scene_image_crop_grid,
+    "summary-in-progress": scene_summary_in_progress,
+    "model-manager": scene_model_manager,
+    "dark-theme": scene_dark_theme,
+    "japanese": scene_japanese,
 }
 
 
 def take(out: Path, names: list[str]) -> list[Path]:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
+    compile_all()
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    with tempfile.TemporaryDirectory() as scratch:
-        paths = resolve_paths(scratch).ensure()
-        model = bundled_model_path(resolve_paths(None).models_dir)
-        for name in names:
-            client = EngineClient(log_path=paths.cache_dir / "worker.log")
-            window = MainWindow(
-                client,
-                ModelConfig(model_path=str(model), n_ctx=4096),
-                SamplingParams(seed=5),
-                max_tokens=80,
-            )
-            window.resize(1000, 720)
+    model = bundled_model_path(resolve_paths(None).models_dir)
+    for name in names:
+        with tempfile.TemporaryDirectory() as scratch:
+            paths = resolve_paths(scratch).ensure()
+            context = build_context(app, paths, model)
+            context.settings.update(context_size=4096, max_tokens=120, sampling_preset="precise")
+            window = MainWindow(context)
+            window.resize(1180, 780)
             window.show()
-            SCENES[name](window)
-            pump_until(lambda: False, 0.3)  # let the last paint land
+            target_widget = SCENES[name](window)
+            pump_until(lambda: False, 0.5)  # let the last paint land
             target = out / f"{name}.png"
-            window.grab().save(str(target))
+            target_widget.grab().save(str(target))
             written.append(target)
+            window.documents.cancel_summary()
             window.close()
-            client.close()
+            context.client.close()
+            context.store.close()
+            if context.languages is not None:
+                context.languages.set_language("en")
+            if context.themes is not None:
+                context.themes.apply("system")
     return written
 
 

@@ -1,64 +1,302 @@
-"""The real window with the real model: type, send, watch the answer stream, stop it."""
+"""The real window with the real model and a real store: send and stream, stop, regenerate and
+branches, edit and resend, continue, copy, keyboard, restart."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QLineEdit, QListView, QPushButton
 from pytestqt.qtbot import QtBot
 
-from app.main_window import MainWindow
-from engine.chat.sampling import GREEDY, SamplingParams
-from engine.worker.client import EngineClient
-from engine.worker.protocol import ModelConfig
+from app.chat.delegate import MessageDelegate
+from tests.app.conftest import WindowFactory, ask, close_window
 
 pytestmark = pytest.mark.model
 
 
-@pytest.fixture()
-def window(qtbot: QtBot, model_path: Path, tmp_path: Path) -> Iterator[MainWindow]:
-    client = EngineClient(log_path=tmp_path / "worker.log")
-    win = MainWindow(
-        client, ModelConfig(model_path=str(model_path), n_ctx=2048), GREEDY, max_tokens=24
+def test_an_answer_streams_into_the_window_and_the_store(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    window = make_window(max_tokens=40)
+    assert window.findChild(QListView, "chatView") is window.chat_view
+    assert window.chat_stack.currentWidget() is window.empty_state
+    seen_streaming: list[str] = []
+    window.chat_model.dataChanged.connect(
+        lambda *_: seen_streaming.append(window.chat_model.rows()[-1].text)
     )
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitUntil(lambda: win._loaded and win.send_button.isEnabled(), timeout=60000)
-    yield win
-    win.close()
-    client.close()
+    qtbot.keyClicks(window.composer.editor, "Say hello")
+    qtbot.keyClick(window.composer.editor, Qt.Key.Key_Return)
+    assert window.composer.text() == ""
+    # The question is committed before the answer starts; the answer row is 'streaming'.
+    conversation_id = window.session.conversation_id
+    assert conversation_id is not None
+    stored = window.context.store.messages.active_path(conversation_id)
+    assert [m.role for m in stored] == ["user", "assistant"]
+    assert stored[0].content == "Say hello"
+    assert stored[1].status == "streaming"
+    assert window.composer.stop_button.isVisible()
+    assert not window.composer.send_button.isVisible()
+    qtbot.waitUntil(lambda: not window.session.busy, timeout=60000)
+    assert len(seen_streaming) >= 2, "the answer should appear in several steps"
+    answer = window.context.store.messages.active_path(conversation_id)[-1]
+    assert answer.status == "complete"
+    assert answer.content and window.chat_model.rows()[-1].text == answer.content
+    assert answer.stats.completion_tokens and answer.stats.first_token_ms is not None
+    assert answer.stats.extra["context_used"] > 0
+    assert window.chat_stack.currentWidget() is window.chat_view
+    assert "tokens/s" in window.status.speed_label.text()
+    assert "first token" in window.status.ttft_label.text()
+    assert window.status.context_meter.value() == answer.stats.extra["context_used"]
+    assert window.windowTitle() == "Say hello — Hearth"
+    assert window.sidebar.item_for(conversation_id) is not None
 
 
-def test_an_answer_streams_into_the_window(qtbot: QtBot, window: MainWindow) -> None:
-    assert window.findChild(type(window.composer), "composer") is window.composer
-    qtbot.keyClicks(window.composer, "Say hello")
-    qtbot.keyClick(window.composer, Qt.Key.Key_Return)
-    assert window.composer.toPlainText() == ""
-    qtbot.waitUntil(window.stop_button.isEnabled, timeout=5000)
-    qtbot.waitUntil(window.send_button.isEnabled, timeout=60000)
-    assert "Say hello" in window.chat_view.toPlainText()
-    assert window._messages[-1].role == "assistant"
-    assert window._messages[-1].content.strip() in window.chat_view.toPlainText()
-    assert "tokens/s" in window.speed_label.text()
-    assert window.context_meter.value() > 0
+def test_shift_enter_adds_a_line_instead_of_sending(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    window = make_window()
+    qtbot.keyClicks(window.composer.editor, "first line")
+    qtbot.keyClick(window.composer.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClicks(window.composer.editor, "second line")
+    assert window.composer.text() == "first line\nsecond line"
+    assert window.session.conversation_id is None
 
 
-def test_shift_enter_adds_a_line_instead_of_sending(qtbot: QtBot, window: MainWindow) -> None:
-    qtbot.keyClicks(window.composer, "first line")
-    qtbot.keyClick(window.composer, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
-    qtbot.keyClicks(window.composer, "second line")
-    assert window.composer.toPlainText() == "first line\nsecond line"
-    assert window._messages == []
+def test_stop_marks_the_answer_and_offers_continue(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    window = make_window(max_tokens=400, sampling_preset="gemma")
+    window.composer.editor.setPlainText("Write a very long story about the sea.")
+    window.composer.send_button.click()
+    qtbot.waitUntil(lambda: len(window.chat_model.rows()[-1].text) > 10, timeout=30000)
+    qtbot.keyClick(window.composer.editor, Qt.Key.Key_Escape)  # Esc stops
+    qtbot.waitUntil(lambda: not window.session.busy, timeout=20000)
+    row = window.chat_model.rows()[-1]
+    assert row.message.status == "cancelled"
+    assert row.resumable
+    stored = window.context.store.messages.get(row.message.id)
+    assert stored.status == "cancelled" and stored.content == row.text
+    # "Continue" asks the model to go on, as a new turn of the same branch.
+    window.context.settings.update(max_tokens=8)
+    window.chat_view.action_requested.emit("continue", row.message.id)
+    qtbot.waitUntil(lambda: not window.session.busy, timeout=60000)
+    roles = [r.message.role for r in window.chat_model.rows()]
+    assert roles == ["user", "assistant", "user", "assistant"]
 
 
-def test_stop_ends_a_long_answer(qtbot: QtBot, window: MainWindow) -> None:
-    window._max_tokens = 400
-    window._sampling = SamplingParams(seed=11)
-    window.composer.setPlainText("Write a very long story about the sea.")
-    window.send_button.click()
-    qtbot.waitUntil(lambda: len(window._answer) >= 3, timeout=30000)
-    window.stop_button.click()
-    qtbot.waitUntil(window.send_button.isEnabled, timeout=10000)
-    assert len(window._answer) < 400
+def test_regenerate_keeps_both_answers_with_navigation(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    window = make_window(max_tokens=12, sampling_preset="creative")
+    ask(qtbot, window, "Name a colour")
+    first = window.chat_model.rows()[-1]
+    window.regenerate_last()  # Ctrl+R
+    qtbot.waitUntil(lambda: not window.session.busy, timeout=60000)
+    second = window.chat_model.rows()[-1]
+    assert second.message.id != first.message.id
+    assert second.siblings.count == 2 and second.siblings.index == 1
+    assert "2/2" in window.chat_view.rendered(1)[0]
+    window.chat_view.action_requested.emit("prev", second.message.id)
+    shown = window.chat_model.rows()[-1]
+    assert shown.message.id == first.message.id
+    assert shown.siblings.index == 0
+    conversation = window.context.store.conversations.get(window.session.conversation_id or 0)
+    assert conversation.active_leaf_id == first.message.id
+    window.chat_view.action_requested.emit("next", first.message.id)
+    assert window.chat_model.rows()[-1].message.id == second.message.id
+
+
+def test_edit_and_resend_keeps_the_old_branch(qtbot: QtBot, make_window: WindowFactory) -> None:
+    window = make_window(max_tokens=8)
+    ask(qtbot, window, "What is two plus two?")
+    original = window.chat_model.rows()[0]
+    window.chat_view.action_requested.emit("edit", original.message.id)
+    assert window.composer.editing_message_id == original.message.id
+    assert window.composer.edit_banner.isVisible()
+    assert window.composer.text() == "What is two plus two?"
+    window.composer.editor.setPlainText("What is three plus three?")
+    qtbot.keyClick(window.composer.editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not window.session.busy, timeout=60000)
+    rows = window.chat_model.rows()
+    assert rows[0].text == "What is three plus three?"
+    assert rows[0].siblings.count == 2 and rows[0].siblings.index == 1
+    assert len(rows) == 2 and rows[1].message.status == "complete"
+    assert not window.composer.edit_banner.isVisible()
+    # The old question and its answer are still there, one click away.
+    window.chat_view.action_requested.emit("prev", rows[0].message.id)
+    rows = window.chat_model.rows()
+    assert rows[0].text == "What is two plus two?" and len(rows) == 2
+
+
+def test_copy_message_code_block_and_conversation(qtbot: QtBot, make_window: WindowFactory) -> None:
+    window = make_window()
+    store = window.context.store
+    conversation = store.conversations.create("Code")
+    store.messages.add_user(conversation.id, "Show code")
+    store.messages.add(
+        conversation.id, "assistant", "Here:\n\n```python\nprint('hi')\n```\n\nDone."
+    )
+    window.open_conversation(conversation.id)
+    view = window.chat_view
+    view.resize(700, 500)
+    QApplication.processEvents()
+    index = window.chat_model.index(1)
+    view.activate_link(index, "hearth:copy-code/0")
+    assert QGuiApplication.clipboard().text() == "print('hi')\n"
+    view.activate_link(index, "hearth:copy")
+    assert QGuiApplication.clipboard().text().startswith("Here:")
+    window.copy_conversation()
+    copied = QGuiApplication.clipboard().text()
+    assert "**You:**" in copied and "Show code" in copied and "print('hi')" in copied
+    # The copy link is really under the mouse where it is drawn.
+    delegate = view.itemDelegate()
+    assert isinstance(delegate, MessageDelegate)
+    rect = view.visualRect(index)
+    found = {
+        view.anchor_at(QPoint(x, y))[1]
+        for x in range(rect.left(), rect.right(), 6)
+        for y in range(rect.top(), rect.bottom(), 4)
+    }
+    assert "hearth:copy-code/0" in found and "hearth:regenerate" in found
+
+
+def test_keyboard_drives_the_window(qtbot: QtBot, make_window: WindowFactory) -> None:
+    window = make_window(max_tokens=4)
+    ask(qtbot, window, "First chat")
+    first = window.session.conversation_id
+    qtbot.keyClick(window.composer.editor, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert window.session.conversation_id is None
+    assert window.composer.editor.hasFocus()
+    ask(qtbot, window, "Second chat")
+    second = window.session.conversation_id
+    assert window.sidebar.ordered_ids()[:2] == [second, first]
+    qtbot.keyClick(window.composer.editor, Qt.Key.Key_Tab, Qt.KeyboardModifier.ControlModifier)
+    assert window.session.conversation_id == first
+    qtbot.keyClick(window.composer.editor, Qt.Key.Key_PageUp, Qt.KeyboardModifier.ControlModifier)
+    assert window.session.conversation_id == second
+    qtbot.keyClick(window.composer.editor, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    assert window.sidebar.search_box.hasFocus()
+    qtbot.keyClick(window.sidebar.search_box, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert window.composer.editor.hasFocus()
+    qtbot.keyClick(window.composer.editor, Qt.Key.Key_F1)
+    dialog = window.help_dialog
+    rows = dict(dialog.shortcut_rows())
+    assert rows["New chat"] == "Ctrl+N"
+    assert "Ctrl+K" in rows["Search conversations"]
+    assert "Ctrl+Tab" in rows["Next conversation"]
+    assert rows["Stop the answer"] == "Esc"
+    assert rows["Regenerate the last answer"] == "Ctrl+R"
+    dialog.close()
+
+
+def test_main_controls_have_names_tooltips_and_accessible_names(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    window = make_window()
+    for name in (
+        "composer",
+        "sendButton",
+        "stopButton",
+        "chatView",
+        "conversationList",
+        "searchBox",
+        "attachButton",
+        "modelPicker",
+        "contextMeter",
+    ):
+        widget = window.findChild(object, name)
+        assert widget is not None, name
+        assert widget.accessibleName(), name  # type: ignore[attr-defined]
+    for widget in window.findChildren(QPushButton) + window.findChildren(QLineEdit):
+        if widget.isVisible():
+            assert widget.accessibleName(), widget.objectName()
+            assert widget.toolTip(), widget.objectName()
+
+
+def test_restart_restores_window_conversation_and_branches(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    window = make_window(max_tokens=6)
+    window.resize(720, 520)  # within the offscreen screen, which is 800x600
+    window.splitter.setSizes([230, 490])
+    ask(qtbot, window, "Remember me")
+    window.regenerate_last()
+    qtbot.waitUntil(lambda: not window.session.busy, timeout=60000)
+    conversation_id = window.session.conversation_id
+    texts = [row.text for row in window.chat_model.rows()]
+    sizes = window.splitter.sizes()
+    close_window(window)
+
+    again = make_window()
+    assert again.session.conversation_id == conversation_id
+    assert [row.text for row in again.chat_model.rows()] == texts
+    assert again.chat_model.rows()[-1].siblings.count == 2
+    assert (again.size().width(), again.size().height()) == (720, 520)
+    assert again.splitter.sizes() == sizes
+    assert again.windowTitle() == "Remember me — Hearth"
+    assert again.context.settings.value.max_tokens == 24  # the fixture's settings are saved
+
+
+def test_interrupted_answers_are_marked_after_a_restart(
+    qtbot: QtBot, make_window: WindowFactory, data_paths: Path
+) -> None:
+    window = make_window()
+    store = window.context.store
+    conversation = store.conversations.create()
+    store.messages.add_user(conversation.id, "Tell me a story")
+    recorder = store.messages.start_assistant(conversation.id)
+    recorder.append("Once upon a time")
+    recorder.flush()
+    close_window(window)  # the process "died" with the answer still streaming
+    # A new writer token: the old lease is released, so the row counts as interrupted.
+    again = make_window()
+    again.open_conversation(conversation.id)
+    row = again.chat_model.rows()[-1]
+    assert row.message.status == "interrupted"
+    assert row.resumable and row.text == "Once upon a time"
+    text, html = again.chat_view.rendered(1)
+    assert "hearth:continue" in html
+    assert "Interrupted" in text
+
+
+def test_a_failed_bug_shows_the_crash_dialog_with_details(
+    qtbot: QtBot, make_window: WindowFactory
+) -> None:
+    from engine.worker import protocol as p
+
+    window = make_window()
+    window.on_failed(p.Failed(1, "bug", "KeyError: 'x'", "Traceback (most recent call last)…"))
+    boxes = [w for w in QApplication.topLevelWidgets() if w.objectName() == "crashDialog"]
+    assert boxes and boxes[-1].isVisible()
+    box = boxes[-1]
+    assert "Traceback" in box.detailedText()  # type: ignore[attr-defined]
+    copy = box.findChild(QPushButton, "copyDetailsButton")
+    assert copy is not None
+    copy.click()
+    assert "Traceback" in QGuiApplication.clipboard().text()
+    box.close()
+    window.on_failed(p.Failed(1, "environment", "The disk is full."))
+    assert window.notice.text() == "The disk is full."
+
+
+def test_a_long_conversation_opens_and_scrolls(qtbot: QtBot, make_window: WindowFactory) -> None:
+    window = make_window()
+    store = window.context.store
+    conversation = store.conversations.create("Long")
+    for n in range(600):
+        store.messages.add_user(conversation.id, f"Question {n}")
+        store.messages.add(
+            conversation.id, "assistant", f"Answer {n} with `code` and **bold**.\n\n- a\n- b"
+        )
+    window.open_conversation(conversation.id)
+    assert window.chat_model.rowCount() == 200  # only the newest page is loaded
+    assert window.chat_model.rows()[-1].text.startswith("Answer 599")
+    qtbot.waitUntil(lambda: window.chat_view.verticalScrollBar().maximum() > 0, timeout=10000)
+    added = window.session.load_older()
+    assert added == 200
+    assert (
+        window.chat_model.rows()[0].text == "Question 400"
+    )  # 1,200 messages: 1000-1199, then 800-999

@@ -1,0 +1,388 @@
+"""One conversation at a time, wired to the store and the inference worker.
+
+Every message goes through ``HistoryStore``: the user's turn is committed before generation,
+the answer is committed empty in 'streaming' state, recorded incrementally by its
+``AnswerRecorder`` on the job's thread, and finished with its status and stats. Regenerate and
+edit add siblings in the message tree, and the worker gets the messages of the active branch
+with ``conversation=str(conversation_id)`` so it keeps a per-conversation cache.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+
+from PySide6.QtCore import QCoreApplication, QObject, Signal
+
+from app.chat.model import ChatModel
+from app.composer.attachments import PendingImage
+from app.engine_bridge import EngineJob
+from engine.chat.messages import ChatMessage
+from engine.errors import HearthError
+from engine.settings import Settings
+from engine.store import (
+    AnswerRecorder,
+    AttachmentRef,
+    HistoryStore,
+    Message,
+    MessageStatus,
+)
+from engine.store import GenerationStats as StoredStats
+from engine.vision.attachment import ImageAttachment
+from engine.worker import protocol as p
+from engine.worker.client import EngineClient
+
+PAGE_SIZE = 200
+"""Messages loaded when a conversation opens; older ones load when scrolling up."""
+
+
+@dataclass(frozen=True)
+class AnswerSaved:
+    """The job's last event: the finished answer as the store saved it (None if deleted)."""
+
+    message_id: int
+    message: Message | None
+    status: MessageStatus
+    finish_reason: str | None
+
+
+def stored_stats(stats: p.GenerationStats) -> StoredStats:
+    """The worker's figures in the store's shape."""
+    return StoredStats(
+        prompt_tokens=stats.prompt_tokens,
+        completion_tokens=stats.completion_tokens,
+        first_token_ms=round(stats.ttft_s * 1000),
+        generation_ms=round(stats.generation_s * 1000) if stats.generation_s else None,
+        extra={
+            "tokens_per_s": round(stats.tokens_per_s, 2),
+            "prefill_tokens_per_s": round(stats.prefill_tokens_per_s, 2),
+            "cached_tokens": stats.cached_tokens,
+            "context_used": stats.context_used,
+            "context_size": stats.context_size,
+            "finish_reason": stats.finish_reason,
+            "image_tiles": stats.image_tiles,
+            "encode_ms": [round(ms, 1) for ms in stats.encode_ms],
+        },
+    )
+
+
+def prompt_messages(
+    path: Sequence[Message], system_prompt: str, images: tuple[object, ...] = ()
+) -> list[ChatMessage]:
+    """The active branch as the model sees it: alternating turns ending with the user's.
+
+    Consecutive turns of the same role (an answer that failed before saving anything) are
+    merged rather than dropped, so nothing the user wrote is silently lost. ``images`` go with
+    the last user turn.
+    """
+    turns: list[ChatMessage] = []
+    for message in path:
+        if message.role == "system":
+            continue
+        text = message.content
+        if turns and turns[-1].role == message.role:
+            merged = (turns[-1].content + "\n\n" + text).strip()
+            turns[-1] = ChatMessage(message.role, merged)
+        else:
+            turns.append(ChatMessage(message.role, text))
+    if turns and turns[0].role == "assistant":
+        turns.pop(0)
+    if images and turns and turns[-1].role == "user":
+        turns[-1] = ChatMessage("user", turns[-1].content, images)
+    if system_prompt.strip():
+        turns.insert(0, ChatMessage("system", system_prompt.strip()))
+    return turns
+
+
+class ChatSession(QObject):
+    """Signals:
+    busy_changed(bool): an answer started or ended.
+    conversation_changed(int): another conversation is shown (0: a new, unsaved one).
+    history_changed(): the conversation list should be refreshed (new title, new message).
+    stats_received(object): ``GenerationStats`` of the answer that just finished.
+    progress(object): a worker ``Progress`` (prefill, image encoding).
+    failed(object): a ``Failed`` event; environment problems are shown inline.
+    answer_finished(int): id of the answer that just ended.
+    """
+
+    busy_changed = Signal(bool)
+    conversation_changed = Signal(int)
+    history_changed = Signal()
+    stats_received = Signal(object)
+    progress = Signal(object)
+    failed = Signal(object)
+    answer_finished = Signal(int)
+
+    def __init__(
+        self,
+        store: HistoryStore,
+        client: EngineClient,
+        settings: Callable[[], Settings],
+        model: ChatModel,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._client = client
+        self._settings = settings
+        self.model = model
+        self.conversation_id: int | None = None
+        self.model_name: str | None = None
+        self._job: EngineJob | None = None
+        self._recorder: AnswerRecorder | None = None
+        self._streaming_conversation: int | None = None
+        self.max_tokens_override: int | None = None
+        self._has_older = False
+
+    # ---- State
+
+    @property
+    def busy(self) -> bool:
+        """True from the start of an answer until its last event has been handled."""
+        return self._job is not None
+
+    @property
+    def streaming_message_id(self) -> int | None:
+        return self._recorder.message_id if self._recorder is not None else None
+
+    def title(self) -> str:
+        if self.conversation_id is None:
+            return ""
+        return self._store.conversations.get(self.conversation_id).title
+
+    # ---- Opening
+
+    def open(self, conversation_id: int | None) -> None:
+        """Show a conversation (None: a new, empty one that is created on the first send)."""
+        self.conversation_id = conversation_id
+        self.reload()
+        self.conversation_changed.emit(conversation_id or 0)
+
+    def reload(self) -> None:
+        if self.conversation_id is None:
+            self.model.clear()
+            self._has_older = False
+            return
+        path = self._store.messages.active_path(self.conversation_id, limit=PAGE_SIZE + 1)
+        self._has_older = len(path) > PAGE_SIZE
+        if self._has_older:
+            path = path[1:]
+        self.model.set_messages(path, self._store.messages.sibling_infos(path))
+        self._sync_streaming_row()
+
+    def load_older(self) -> int:
+        """Prepend up to ``PAGE_SIZE`` older messages; returns how many were added."""
+        rows = self.model.rows()
+        if not self._has_older or not rows or rows[0].message.parent_id is None:
+            return 0
+        older = self._store.messages.path_to(rows[0].message.parent_id, limit=PAGE_SIZE + 1)
+        self._has_older = len(older) > PAGE_SIZE
+        if self._has_older:
+            older = older[1:]
+        self.model.prepend_messages(older, self._store.messages.sibling_infos(older))
+        return len(older)
+
+    def _sync_streaming_row(self) -> None:
+        recorder = self._recorder
+        if recorder is None or self._streaming_conversation != self.conversation_id:
+            return
+        position = self.model.position_of(recorder.message_id)
+        if position is not None:
+            row = self.model.row_at(position)
+            row.text = recorder.text
+            row.streaming = True
+            row.revision += 1
+
+    # ---- Asking
+
+    def ensure_conversation(self) -> int:
+        """The shown conversation's id, creating it (in the store) if it is still new."""
+        if self.conversation_id is None:
+            conversation = self._store.conversations.create(model=self.model_name)
+            self.conversation_id = conversation.id
+            self.conversation_changed.emit(conversation.id)
+        return self.conversation_id
+
+    def send(
+        self,
+        text: str,
+        attachments: Sequence[AttachmentRef] = (),
+        images: Sequence[PendingImage] = (),
+    ) -> bool:
+        """Commit the user's message and start the answer. False if an answer is running."""
+        if self.busy or not (text.strip() or attachments):
+            return False
+        conversation_id = self.ensure_conversation()
+        user = self._store.messages.add_user(conversation_id, text.strip(), attachments=attachments)
+        self._answer(user, images)
+        return True
+
+    def regenerate(self, answer_id: int) -> bool:
+        """A new answer to the same question, kept as a sibling of the old one."""
+        if self.busy or self.conversation_id is None:
+            return False
+        answer = self._store.messages.get(answer_id)
+        if answer.role != "assistant" or answer.parent_id is None:
+            return False
+        self._answer(self._store.messages.get(answer.parent_id))
+        return True
+
+    def edit(self, user_message_id: int, text: str) -> bool:
+        """Resend an edited question as a sibling of the original; the old branch stays."""
+        if self.busy or self.conversation_id is None or not text.strip():
+            return False
+        original = self._store.messages.get(user_message_id)
+        if original.role != "user":
+            return False
+        edited = self._store.messages.add_user(
+            self.conversation_id, text.strip(), parent=original.parent_id
+        )
+        self._answer(edited)
+        return True
+
+    def continue_answer(self, answer_id: int) -> bool:
+        """Ask the model to go on after an answer that stopped early."""
+        if self.busy or self.conversation_id is None:
+            return False
+        answer = self._store.messages.get(answer_id)
+        if answer.role != "assistant":
+            return False
+        self._store.messages.switch_to(answer_id)
+        note = QCoreApplication.translate(
+            "ChatSession", "Please continue your previous answer from where it stopped."
+        )
+        return self.send(note)
+
+    def switch_sibling(self, message_id: int, step: int) -> bool:
+        """Show the previous (-1) or next (+1) version of a message."""
+        if self.busy or self.conversation_id is None:
+            return False
+        info = self._store.messages.siblings(message_id)
+        target = info.index + step
+        if not 0 <= target < info.count:
+            return False
+        self._store.messages.switch_to(info.ids[target])
+        self.reload()
+        return True
+
+    def stop(self) -> None:
+        if self.busy:
+            self._client.cancel()
+
+    def wait(self, msecs: int = 10000) -> None:
+        """Block until the running answer's thread ends (used when closing)."""
+        job = self._job
+        if job is not None:
+            job.wait(msecs)
+
+    # ---- The answer job
+
+    def _answer(self, question: Message, images: Sequence[PendingImage] = ()) -> None:
+        assert self.conversation_id is not None
+        settings = self._settings()
+        conversation_id = self.conversation_id
+        recorder = self._store.messages.start_assistant(
+            conversation_id, parent=question.id, model=self.model_name
+        )
+        path = self._store.messages.path_to(question.id)
+        # The worker decodes the bytes and cuts the tiles (a decoder crash stays there).
+        attachments = tuple(
+            ImageAttachment(i.data, i.mode.value, i.zoom_box, i.name) for i in images
+        )
+        messages = prompt_messages(path, settings.system_prompt, attachments)
+        self._recorder = recorder
+        self._streaming_conversation = conversation_id
+        self.reload()
+        self.history_changed.emit()
+        max_tokens = self.max_tokens_override or settings.max_tokens
+        sampling = settings.sampling()
+        client = self._client
+
+        def work() -> Iterator[object]:
+            return _record(
+                client.chat(
+                    messages,
+                    sampling,
+                    max_tokens=max_tokens,
+                    conversation=str(conversation_id),
+                ),
+                recorder,
+            )
+
+        job = EngineJob(work, self)
+        job.produced.connect(self._on_event)
+        job.failed.connect(self._on_job_failed)
+        job.finished.connect(self._on_job_finished)
+        self._job = job
+        job.start()
+        self.busy_changed.emit(True)
+
+    def _showing_stream(self) -> bool:
+        return (
+            self._recorder is not None
+            and self._streaming_conversation == self.conversation_id
+            and self.model.rowCount() > 0
+            and self.model.row_at(self.model.rowCount() - 1).message.id == self._recorder.message_id
+        )
+
+    def _on_event(self, event: object) -> None:
+        if isinstance(event, p.Token):
+            if self._showing_stream():
+                self.model.append_stream(event.text)
+        elif isinstance(event, p.Progress):
+            self.progress.emit(event)
+        elif isinstance(event, p.Done):
+            if event.stats is not None:
+                self.stats_received.emit(event.stats)
+        elif isinstance(event, p.Failed):
+            self.failed.emit(event)
+        elif (
+            isinstance(event, AnswerSaved) and self._streaming_conversation == self.conversation_id
+        ):
+            if event.message is not None:
+                self.model.replace_message(event.message)
+            else:
+                self.model.mark_finished(event.message_id, event.status, event.finish_reason)
+
+    def _on_job_failed(self, failure: object) -> None:
+        recorder = self._recorder
+        if recorder is not None and not recorder.finished:
+            try:
+                saved = recorder.finish("error", error=getattr(failure, "message", None))
+            except HearthError:
+                saved = None
+            self._on_event(AnswerSaved(recorder.message_id, saved, "error", None))
+        self.failed.emit(failure)
+
+    def _on_job_finished(self) -> None:
+        self._job = None
+        recorder = self._recorder
+        self._recorder = None
+        self._streaming_conversation = None
+        self.busy_changed.emit(False)
+        self.history_changed.emit()
+        if recorder is not None:
+            self.answer_finished.emit(recorder.message_id)
+
+
+def _record(events: Iterator[p.Event], recorder: AnswerRecorder) -> Iterator[object]:
+    """Runs on the job's thread: save the streamed text as it comes, then finish the row."""
+    status: MessageStatus = "error"
+    stats: StoredStats | None = None
+    error: str | None = None
+    finish_reason: str | None = None
+    for event in events:
+        if isinstance(event, p.Token):
+            recorder.append(event.text)
+        elif isinstance(event, p.Done):
+            finish_reason = event.stats.finish_reason if event.stats else None
+            status = "cancelled" if finish_reason == "cancelled" else "complete"
+            stats = stored_stats(event.stats) if event.stats else None
+            if event.text and not recorder.text:
+                recorder.append(event.text)
+        elif isinstance(event, p.Failed):
+            status = "interrupted" if event.kind == "crash" else "error"
+            error = event.message
+        yield event
+    saved = recorder.finish(status, stats, error)
+    yield AnswerSaved(recorder.message_id, saved, status, finish_reason)

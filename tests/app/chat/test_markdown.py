@@ -1,0 +1,31 @@
+"""Markdown rendering: highlighted code blocks with copy links, safe links, no raw HTML."""
+
+from __future__ import annotations
+
+from app.chat.markdown import COPY_CODE_SCHEME, DARK, render_markdown
+
+
+def test_code_blocks_are_highlighted_and_copyable() -> None:
+    rendered = render_markdown("Text\n\n```python\ndef f():\n    return 1\n```\n\n```\nplain\n```")
+    assert rendered.code_blocks == ["def f():\n    return 1\n", "plain\n"]
+    assert f'href="{COPY_CODE_SCHEME}0"' in rendered.html
+    assert f'href="{COPY_CODE_SCHEME}1"' in rendered.html
+    assert '<span style="color: #007020; font-weight: bold">def</span>' in rendered.html
+
+
+def test_streaming_text_with_an_unclosed_fence_still_renders() -> None:
+    rendered = render_markdown("Start\n\n```js\nconst a = 1")
+    assert rendered.code_blocks == ["const a = 1"]
+
+
+def test_untrusted_html_and_links_are_neutralised() -> None:
+    rendered = render_markdown(
+        "<script>alert(1)</script> [x](javascript:alert(1)) [ok](https://a.b)"
+    )
+    assert "<script>" not in rendered.html and "&lt;script&gt;" in rendered.html
+    assert 'href="javascript' not in rendered.html
+    assert 'href="https://a.b"' in rendered.html
+
+
+def test_dark_palette_uses_dark_code_background() -> None:
+    assert DARK.code_background in render_markdown("```\nx\n```", DARK).html
