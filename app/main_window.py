@@ -45,11 +45,13 @@ from app.models.registry import ModelEntry
 from app.notices import Level, NoticeBar
 from app.sidebar.sidebar import Sidebar
 from app.status_panel import StatusPanel
+from engine.chat.session import image_attachment_ref
 from engine.errors import HearthError
 from engine.settings import Settings
-from engine.store import AttachmentRef, ImageRecipe
+from engine.store import AttachmentRef
 from engine.store.export import ExportFormat, export_to_file
 from engine.tokenizer import TokenCounter, load_token_counter
+from engine.vision.attachment import ImageAttachment
 from engine.vision.pan_scan import PanScanMode
 from engine.worker import protocol as p
 
@@ -493,7 +495,7 @@ class MainWindow(QMainWindow):
                 Level.WARNING,
             )
         refs += self._image_refs(images)
-        if self._guard(lambda: self.session.send(text + suffix, refs, images)):
+        if self._guard(lambda: self.session.send(text + suffix, refs)):
             self.composer.editor.clear()
             self.composer.clear_images()
             self.chat_view.follow()
@@ -504,19 +506,14 @@ class MainWindow(QMainWindow):
 
     def _image_refs(self, images: Sequence[PendingImage]) -> list[AttachmentRef]:
         refs: list[AttachmentRef] = []
+        entry = self.model_entry
+        mmproj = str(entry.mmproj) if entry is not None and entry.mmproj else None
         for image in images:
+            attachment = ImageAttachment(image.data, image.mode.value, image.zoom_box, image.name)
             try:
-                blob = self._store.put_bytes(image.data, image.mime)
+                refs.append(image_attachment_ref(self._store, attachment, mmproj))
             except HearthError as exc:
                 self.show_notice(str(exc), Level.ERROR)
-                continue
-            plan = image.plan
-            recipe = ImageRecipe(
-                mode="pan_and_scan" if image.mode is PanScanMode.AUTO else "resize",
-                crops=plan.crop_boxes + ((plan.zoom_box,) if plan.zoom_box else ()),
-                extra={"zoom": list(plan.zoom_box) if plan.zoom_box else None},
-            )
-            refs.append(AttachmentRef(blob, "image", image.name, recipe))
         return refs
 
     def stop(self) -> None:

@@ -15,9 +15,8 @@ from dataclasses import dataclass
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from app.chat.model import ChatModel
-from app.composer.attachments import PendingImage
 from app.engine_bridge import EngineJob
-from engine.chat.messages import ChatMessage
+from engine.chat.session import branch_messages, stored_stats
 from engine.errors import HearthError
 from engine.settings import Settings
 from engine.store import (
@@ -28,7 +27,6 @@ from engine.store import (
     MessageStatus,
 )
 from engine.store import GenerationStats as StoredStats
-from engine.vision.attachment import ImageAttachment
 from engine.worker import protocol as p
 from engine.worker.client import EngineClient
 
@@ -44,54 +42,6 @@ class AnswerSaved:
     message: Message | None
     status: MessageStatus
     finish_reason: str | None
-
-
-def stored_stats(stats: p.GenerationStats) -> StoredStats:
-    """The worker's figures in the store's shape."""
-    return StoredStats(
-        prompt_tokens=stats.prompt_tokens,
-        completion_tokens=stats.completion_tokens,
-        first_token_ms=round(stats.ttft_s * 1000),
-        generation_ms=round(stats.generation_s * 1000) if stats.generation_s else None,
-        extra={
-            "tokens_per_s": round(stats.tokens_per_s, 2),
-            "prefill_tokens_per_s": round(stats.prefill_tokens_per_s, 2),
-            "cached_tokens": stats.cached_tokens,
-            "context_used": stats.context_used,
-            "context_size": stats.context_size,
-            "finish_reason": stats.finish_reason,
-            "image_tiles": stats.image_tiles,
-            "encode_ms": [round(ms, 1) for ms in stats.encode_ms],
-        },
-    )
-
-
-def prompt_messages(
-    path: Sequence[Message], system_prompt: str, images: tuple[object, ...] = ()
-) -> list[ChatMessage]:
-    """The active branch as the model sees it: alternating turns ending with the user's.
-
-    Consecutive turns of the same role (an answer that failed before saving anything) are
-    merged rather than dropped, so nothing the user wrote is silently lost. ``images`` go with
-    the last user turn.
-    """
-    turns: list[ChatMessage] = []
-    for message in path:
-        if message.role == "system":
-            continue
-        text = message.content
-        if turns and turns[-1].role == message.role:
-            merged = (turns[-1].content + "\n\n" + text).strip()
-            turns[-1] = ChatMessage(message.role, merged)
-        else:
-            turns.append(ChatMessage(message.role, text))
-    if turns and turns[0].role == "assistant":
-        turns.pop(0)
-    if images and turns and turns[-1].role == "user":
-        turns[-1] = ChatMessage("user", turns[-1].content, images)
-    if system_prompt.strip():
-        turns.insert(0, ChatMessage("system", system_prompt.strip()))
-    return turns
 
 
 class ChatSession(QObject):
@@ -207,14 +157,13 @@ class ChatSession(QObject):
         self,
         text: str,
         attachments: Sequence[AttachmentRef] = (),
-        images: Sequence[PendingImage] = (),
     ) -> bool:
         """Commit the user's message and start the answer. False if an answer is running."""
         if self.busy or not (text.strip() or attachments):
             return False
         conversation_id = self.ensure_conversation()
         user = self._store.messages.add_user(conversation_id, text.strip(), attachments=attachments)
-        self._answer(user, images)
+        self._answer(user)
         return True
 
     def regenerate(self, answer_id: int) -> bool:
@@ -277,7 +226,7 @@ class ChatSession(QObject):
 
     # ---- The answer job
 
-    def _answer(self, question: Message, images: Sequence[PendingImage] = ()) -> None:
+    def _answer(self, question: Message) -> None:
         assert self.conversation_id is not None
         settings = self._settings()
         conversation_id = self.conversation_id
@@ -285,11 +234,9 @@ class ChatSession(QObject):
             conversation_id, parent=question.id, model=self.model_name
         )
         path = self._store.messages.path_to(question.id)
-        # The worker decodes the bytes and cuts the tiles (a decoder crash stays there).
-        attachments = tuple(
-            ImageAttachment(i.data, i.mode.value, i.zoom_box, i.name) for i in images
-        )
-        messages = prompt_messages(path, settings.system_prompt, attachments)
+        # Every turn's images come from the store with their recipes; the worker decodes the
+        # bytes and cuts the tiles (a decoder crash stays there).
+        messages = branch_messages(self._store, path, settings.system_prompt)
         self._recorder = recorder
         self._streaming_conversation = conversation_id
         self.reload()

@@ -12,18 +12,17 @@
 
 from __future__ import annotations
 
-import hashlib
-import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from engine.chat.messages import ChatMessage
 from engine.chat.sampling import SamplingParams
 from engine.errors import HearthError
+from engine.model.identity import model_identity
 from engine.store import (
+    Attachment,
     AttachmentRef,
     HistoryStore,
     ImageRecipe,
@@ -36,21 +35,6 @@ from engine.vision.image_loading import probe_image
 from engine.vision.pan_scan import plan_tiles
 from engine.worker import protocol as p
 from engine.worker.client import EngineClient
-
-
-@lru_cache(maxsize=8)
-def _file_sha256(path: str, size: int, mtime_ns: int) -> str:
-    del size, mtime_ns  # part of the cache key only
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while block := handle.read(1 << 20):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def file_sha256(path: str | os.PathLike[str]) -> str:
-    info = os.stat(path)
-    return _file_sha256(os.fspath(path), info.st_size, info.st_mtime_ns)
 
 
 def stored_stats(stats: p.GenerationStats) -> StoredStats:
@@ -76,6 +60,67 @@ class Turn:
     status: MessageStatus = "streaming"
     error: str | None = None
     events: list[p.Event] = field(default_factory=list, repr=False)
+
+
+def branch_messages(
+    store: HistoryStore, path: Sequence[Message], system_prompt: str = ""
+) -> list[ChatMessage]:
+    """A stored branch as the model sees it: alternating turns ending with the user's.
+
+    Every turn keeps its images (rebuilt from the stored attachments and their recipes), so a
+    follow-up prompt starts exactly like the one before and the worker reuses its cache.
+    Consecutive turns of one role (an answer that failed before anything was saved) are merged,
+    never dropped; a leading answer is skipped.
+    """
+    turns: list[ChatMessage] = []
+    for message in path:
+        if message.role == "system":
+            continue
+        images = tuple(attachment_image(store, a) for a in message.attachments if a.kind == "image")
+        if turns and turns[-1].role == message.role:
+            last = turns[-1]
+            merged = (last.content + "\n\n" + message.content).strip()
+            turns[-1] = ChatMessage(message.role, merged, last.images + images)
+        else:
+            turns.append(ChatMessage(message.role, message.content, images))
+    if turns and turns[0].role == "assistant":
+        turns.pop(0)
+    if system_prompt.strip():
+        turns.insert(0, ChatMessage("system", system_prompt.strip()))
+    return turns
+
+
+def attachment_image(store: HistoryStore, attachment: Attachment) -> ImageAttachment:
+    """A stored image attachment, ready for the worker, with the recipe it was sent with."""
+    data = store.blobs.read_bytes(attachment.sha256)
+    recipe = attachment.recipe
+    mode = "auto"
+    zoom = None
+    if recipe is not None:
+        mode = "off" if recipe.mode == "off" else "auto"
+        raw_zoom = recipe.extra.get("zoom_box") if recipe.extra else None
+        if raw_zoom:
+            zoom = (int(raw_zoom[0]), int(raw_zoom[1]), int(raw_zoom[2]), int(raw_zoom[3]))
+    return ImageAttachment(data, mode, zoom, attachment.filename)
+
+
+def image_attachment_ref(
+    store: HistoryStore, image: ImageAttachment, mmproj_path: str | None
+) -> AttachmentRef:
+    """Save an image's bytes once and record how it becomes model input (its recipe)."""
+    blob = store.put_bytes(image.data, "image/" + _mime_suffix(image.data))
+    info = probe_image(image.data, name=image.name or None)
+    plan = plan_tiles(info.width, info.height, image.mode, image.zoom_box)
+    extra: dict[str, Any] = {"tiles": plan.tile_count, "image_tokens": plan.image_tokens}
+    if image.zoom_box is not None:
+        extra["zoom_box"] = list(image.zoom_box)
+    recipe = ImageRecipe(
+        mode=str(plan.mode),
+        crops=tuple(plan.crop_boxes),
+        mmproj_sha256=model_identity(mmproj_path) if mmproj_path else None,
+        extra=extra,
+    )
+    return AttachmentRef(blob=blob, kind="image", filename=image.name, recipe=recipe)
 
 
 class ChatSession:
@@ -104,49 +149,12 @@ class ChatSession:
         return conversation.id
 
     def chat_messages(self, conversation_id: int, path: Sequence[Message]) -> list[ChatMessage]:
-        """The worker's view of a branch: system prompt, then each turn with its images."""
-        conversation = self.store.conversations.get(conversation_id)
-        settings = conversation.settings
-        messages: list[ChatMessage] = []
-        system_prompt = str(settings.get("system_prompt") or "")
-        if system_prompt:
-            messages.append(ChatMessage("system", system_prompt))
-        for message in path:
-            if message.role == "system":
-                continue
-            images = tuple(
-                self._attachment_image(a) for a in message.attachments if a.kind == "image"
-            )
-            messages.append(ChatMessage(message.role, message.content, images=images))
-        return messages
-
-    def _attachment_image(self, attachment: Any) -> ImageAttachment:
-        data = self.store.blobs.read_bytes(attachment.sha256)
-        recipe = attachment.recipe
-        mode = "auto"
-        zoom = None
-        if recipe is not None:
-            mode = "off" if recipe.mode == "off" else "auto"
-            raw_zoom = recipe.extra.get("zoom_box") if recipe.extra else None
-            if raw_zoom:
-                zoom = (int(raw_zoom[0]), int(raw_zoom[1]), int(raw_zoom[2]), int(raw_zoom[3]))
-        return ImageAttachment(data, mode, zoom, attachment.filename)
+        """The worker's view of a branch, with the conversation's system prompt."""
+        settings = self.store.conversations.get(conversation_id).settings
+        return branch_messages(self.store, path, str(settings.get("system_prompt") or ""))
 
     def image_ref(self, image: ImageAttachment) -> AttachmentRef:
-        """Save an image's bytes once and describe how it becomes model input."""
-        blob = self.store.put_bytes(image.data, "image/" + _mime_suffix(image.data))
-        info = probe_image(image.data, name=image.name or None)
-        plan = plan_tiles(info.width, info.height, image.mode, image.zoom_box)
-        extra: dict[str, Any] = {"tiles": plan.tile_count, "image_tokens": plan.image_tokens}
-        if image.zoom_box is not None:
-            extra["zoom_box"] = list(image.zoom_box)
-        recipe = ImageRecipe(
-            mode=str(plan.mode),
-            crops=tuple(plan.crop_boxes),
-            mmproj_sha256=file_sha256(self.mmproj_path) if self.mmproj_path else None,
-            extra=extra,
-        )
-        return AttachmentRef(blob=blob, kind="image", filename=image.name, recipe=recipe)
+        return image_attachment_ref(self.store, image, self.mmproj_path)
 
     # ------------------------------------------------------------------ one turn
 

@@ -6,7 +6,6 @@ import argparse
 import sys
 from typing import Any
 
-from engine.chat.session import file_sha256
 from engine.commands import common
 from engine.documents.sandbox import extract_document
 from engine.documents.summarize import (
@@ -16,6 +15,7 @@ from engine.documents.summarize import (
     JobProgress,
     JobResult,
 )
+from engine.model.identity import model_identity
 from engine.store import HistoryStore
 from engine.tokenizer import load_token_counter
 from engine.worker import protocol as p
@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
             document=document,
             client=client,
             store=store,
-            model_sha256=file_sha256(model),
+            model_sha256=model_identity(model),
             count_tokens=counter.count,
             n_ctx=config.n_ctx,
             question=args.question,

@@ -101,8 +101,17 @@ def test_ask_about_an_image_with_the_tiny_projector(
     question, answer = window.chat_model.rows()
     assert question.message.attachments[0].kind == "image"
     recipe = question.message.attachments[0].recipe
-    assert recipe is not None and recipe.mode == "pan_and_scan" and len(recipe.crops) == 2
+    assert recipe is not None and recipe.mode == "auto" and len(recipe.crops) == 2
+    assert recipe.mmproj_sha256 is not None
     assert answer.message.status == "complete", window.notice.text()
     assert answer.message.stats.extra["image_tiles"] == 3
     assert window.status.image_label.isVisibleTo(window)
     assert "image encode" in window.status.image_label.text()
+    # A follow-up keeps the image in the prompt (same cache) without encoding it again.
+    window.composer.editor.setPlainText("And the chip on the left?")
+    window.send()
+    qtbot.waitUntil(lambda: not window.session.busy, timeout=120000)
+    follow_up = window.chat_model.rows()[-1].message
+    assert follow_up.status == "complete", window.notice.text()
+    assert follow_up.stats.extra["image_tiles"] == 3
+    assert follow_up.stats.extra["images_encoded"] == 0

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from engine.chat.session import file_sha256
 from engine.documents.sandbox import extract_document
 from engine.documents.summarize import DocumentJob, JobProgress, JobResult
 from engine.errors import Cancelled
+from engine.model.identity import model_identity
 from engine.paths import resolve_paths
 from engine.store import HistoryStore
 from engine.tokenizer import load_token_counter
@@ -41,7 +41,7 @@ def make_job(
         document=extract_document(pdf),
         client=client,
         store=store,
-        model_sha256=file_sha256(model_path),
+        model_sha256=model_identity(model_path),
         count_tokens=counter.count,
         n_ctx=2048,
         chunk_target=220,
