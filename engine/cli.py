@@ -19,6 +19,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "engine.commands.ask",
     "engine.commands.inspect",
     "engine.commands.bench",
+    "engine.commands.bench_branches",
     "engine.commands.history",
     "engine.commands.batch",
     "engine.commands.tiles",
@@ -68,4 +69,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("hearth-cli: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # e.g. `hearth-cli history list | head`
+        sys.stderr.close()
+        return 0
     return code

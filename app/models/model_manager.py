@@ -134,7 +134,13 @@ class ModelManagerDialog(QDialog):
             if self._current is not None and entry.path == self._current.path:
                 name = "● " + name
             try:
-                memory = format_bytes(entry.total_bytes(n_ctx, self._settings.kv_cache_type))
+                memory = format_bytes(
+                    entry.total_bytes(
+                        n_ctx,
+                        self._settings.kv_cache_type,
+                        self._settings.checkpoint_budget_mib,
+                    )
+                )
             except (HearthError, ValueError):
                 memory = "?"
             vision = (
@@ -182,7 +188,11 @@ class ModelManagerDialog(QDialog):
             self.details.setText("")
             return
         try:
-            estimate = entry.memory(self.context.value(), self._settings.kv_cache_type)
+            estimate = entry.memory(
+                self.context.value(),
+                self._settings.kv_cache_type,
+                self._settings.checkpoint_budget_mib,
+            )
             memory = estimate.describe()
         except (HearthError, ValueError) as exc:
             memory = str(exc)

@@ -52,12 +52,17 @@ class ModelEntry:
     def vision_capable(self) -> bool | None:
         return model_limits(self.info).vision
 
-    def memory(self, n_ctx: int, kv_type: str = "f16") -> MemoryEstimate:
-        return estimate_memory(self.info, min(n_ctx, self.max_context), kv_type=kv_type)
+    def memory(self, n_ctx: int, kv_type: str = "f16", checkpoint_mib: int = 0) -> MemoryEstimate:
+        return estimate_memory(
+            self.info,
+            min(n_ctx, self.max_context),
+            kv_type=kv_type,
+            checkpoint_budget_bytes=checkpoint_mib << 20,
+        )
 
-    def total_bytes(self, n_ctx: int, kv_type: str = "f16") -> int:
+    def total_bytes(self, n_ctx: int, kv_type: str = "f16", checkpoint_mib: int = 0) -> int:
         extra = self.mmproj.stat().st_size if self.mmproj and self.mmproj.exists() else 0
-        return self.memory(n_ctx, kv_type).total_bytes + extra
+        return self.memory(n_ctx, kv_type, checkpoint_mib).total_bytes + extra
 
 
 def inspect_model(

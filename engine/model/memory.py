@@ -64,10 +64,11 @@ class MemoryEstimate:
     sliding_layers: int
     global_cells: int
     sliding_cells: int
+    checkpoint_bytes: int = 0  # the budget for SWA checkpoints and parked conversations
 
     @property
     def total_bytes(self) -> int:
-        return self.weights_bytes + self.kv_bytes + self.compute_bytes
+        return self.weights_bytes + self.kv_bytes + self.compute_bytes + self.checkpoint_bytes
 
     def describe(self) -> str:
         """One line, e.g. "at 8,192 tokens: weights 241.0 MiB + KV cache 39.0 MiB ..."."""
@@ -76,7 +77,13 @@ class MemoryEstimate:
             kv += f" ({format_bytes(self.kv_full_bytes)} with a full-size sliding-window cache)"
         return (
             f"at {self.n_ctx:,} tokens: weights {format_bytes(self.weights_bytes)} + {kv} + "
-            f"compute {format_bytes(self.compute_bytes)} = about {format_bytes(self.total_bytes)}"
+            f"compute {format_bytes(self.compute_bytes)}"
+            + (
+                f" + checkpoints {format_bytes(self.checkpoint_bytes)}"
+                if self.checkpoint_bytes
+                else ""
+            )
+            + f" = about {format_bytes(self.total_bytes)}"
         )
 
 
@@ -118,6 +125,7 @@ def estimate_memory(
     kv_type: str = "f16",
     n_seq: int = 1,
     flash_attn: bool = False,
+    checkpoint_budget_bytes: int = 0,
 ) -> MemoryEstimate:
     """Estimate the memory of running ``info`` with an ``n_ctx``-token context.
 
@@ -130,6 +138,9 @@ def estimate_memory(
         n_seq: parallel sequences sharing the cache.
         flash_attn: without flash attention, the f32 attention scores of a global layer
             (heads x n_ubatch x n_ctx) may outgrow the logits in the compute buffer.
+        checkpoint_budget_bytes: what the worker may hold in SWA checkpoints and parked
+            conversation states (Settings.checkpoint_budget_mib); 0 with swa_full, which
+            needs none.
 
     Raises:
         ValueError: a non-positive size, an unknown ``kv_type``, or a head size that is not a
@@ -191,4 +202,5 @@ def estimate_memory(
         sliding_layers=n_sliding,
         global_cells=global_cells,
         sliding_cells=sliding_cells,
+        checkpoint_bytes=0 if swa_full or not n_sliding else checkpoint_budget_bytes,
     )

@@ -175,6 +175,9 @@ class StatsReport:
     loaded: ModelInfo | None
     rss_bytes: int
     tokens_held: int
+    checkpoints: int = 0
+    checkpoint_bytes: int = 0
+    parked_bytes: int = 0
 
 
 FailureKind = Literal["environment", "crash", "bug"]

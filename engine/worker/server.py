@@ -74,9 +74,21 @@ class _Worker:
             self.send(p.Done(request.request_id, payload=tuple(ids)))
         elif isinstance(request, p.GetStats):
             rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-            held = len(self.model.held_tokens) if self.model else 0
-            info = self.model.info if self.model else None
-            self.send(p.StatsReport(request.request_id, info, rss, held))
+            model = self.model
+            if model is None:
+                self.send(p.StatsReport(request.request_id, None, rss, 0))
+                return
+            self.send(
+                p.StatsReport(
+                    request.request_id,
+                    model.info,
+                    rss,
+                    len(model.held_tokens),
+                    len(model.checkpoints),
+                    model.checkpoints.bytes_held,
+                    model.conversations.bytes_held,
+                )
+            )
         elif isinstance(request, p.Unload):
             self._unload()
             self.send(p.Done(request.request_id))

@@ -201,3 +201,17 @@ def test_head_size_that_is_not_whole_blocks(tmp_path: Path) -> None:
     estimate_memory(info, 4096)  # f16 is fine
     with pytest.raises(ValueError, match="does not fit this model"):
         estimate_memory(info, 4096, kv_type="q8_0")
+
+
+def test_the_checkpoint_budget_counts_only_with_a_sliding_window_cache(
+    tmp_path: Path,
+) -> None:
+    from tests.engine.model.gguf_fixtures import write_gemma3
+
+    info = read_gguf_header(write_gemma3(tmp_path / "g4b.gguf", "4B"))
+    budget = 256 << 20
+    small = estimate_memory(info, 32768, checkpoint_budget_bytes=budget)
+    full = estimate_memory(info, 32768, swa_full=True, checkpoint_budget_bytes=budget)
+    assert small.checkpoint_bytes == budget and full.checkpoint_bytes == 0
+    assert small.total_bytes == small.weights_bytes + small.kv_bytes + small.compute_bytes + budget
+    assert "checkpoints" in small.describe()
