@@ -6,6 +6,7 @@ import argparse
 import sys
 from typing import Any
 
+from engine.chat.session import mmproj_for
 from engine.commands import common
 from engine.documents.sandbox import extract_document
 from engine.documents.summarize import (
@@ -15,6 +16,7 @@ from engine.documents.summarize import (
     JobProgress,
     JobResult,
 )
+from engine.errors import HearthError
 from engine.model.identity import model_identity
 from engine.store import HistoryStore
 from engine.tokenizer import load_token_counter
@@ -29,6 +31,13 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--chunk-tokens", type=int, default=None, help="force map-reduce chunks")
     parser.add_argument("--map-tokens", type=int, default=MAP_TOKENS, help="per-chunk notes")
     parser.add_argument("--max-tokens", type=int, default=FINAL_TOKENS, help="final answer")
+    parser.add_argument("--mmproj", help="vision projector (default: found beside the model)")
+    parser.add_argument(
+        "--read-scans",
+        action="store_true",
+        help="let the vision model read pages that have no text layer",
+    )
+    parser.add_argument("--allow-text-only-vision", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--json", action="store_true")
     common.add_model_options(parser)
     parser.set_defaults(func=run)
@@ -45,7 +54,19 @@ def run(args: argparse.Namespace) -> int:
     model = common.model_path_from(args, paths)
     document = extract_document(args.file)
     counter = load_token_counter(model, cache_dir=paths.cache_dir / "tokenizers")
-    config = p.ModelConfig(model_path=str(model), n_ctx=args.ctx, n_threads=args.threads)
+    mmproj = mmproj_for(model, args.mmproj) if args.read_scans else None
+    if args.read_scans and document.scanned_pages and mmproj is None:
+        raise HearthError(
+            "Reading scanned pages needs a vision model: a Gemma 3 4B, 12B or 27B with its "
+            "projector (mmproj)."
+        )
+    config = p.ModelConfig(
+        model_path=str(model),
+        n_ctx=args.ctx,
+        n_threads=args.threads,
+        mmproj_path=mmproj,
+        allow_text_only_vision=args.allow_text_only_vision,
+    )
     result: JobResult | None = None
     with common.start_client(paths) as client, HistoryStore.open(paths) as store:
         client.load(config)
@@ -61,12 +82,20 @@ def run(args: argparse.Namespace) -> int:
             map_tokens=args.map_tokens,
             reduce_tokens=args.map_tokens * 2,
             final_tokens=args.max_tokens,
+            read_scans=args.read_scans,
         )
         if args.instruction:
             job.instruction = args.instruction
         for event in job.run():
             if isinstance(event, JobProgress):
                 print(_progress_line(event), file=sys.stderr, flush=True)
+                if event.phase == "plan" and document.scanned_pages and not args.read_scans:
+                    pages = ", ".join(str(n) for n in document.scanned_pages)
+                    print(
+                        f"note: pages {pages} are scanned images without text; "
+                        "--read-scans lets a vision model read them",
+                        file=sys.stderr,
+                    )
             elif isinstance(event, p.Token) and not args.json:
                 sys.stdout.write(event.text)
                 sys.stdout.flush()

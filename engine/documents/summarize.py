@@ -26,6 +26,7 @@ from engine.chat.messages import ChatMessage
 from engine.chat.sampling import SamplingParams
 from engine.documents.chunking import Chunk, DocumentPlan, chunk_document, plan_document
 from engine.documents.document import ExtractedDocument
+from engine.documents.scans import read_scanned_pages
 from engine.errors import Cancelled, HearthError
 from engine.store import HistoryStore, SummaryKey
 from engine.worker import protocol as p
@@ -122,6 +123,7 @@ class DocumentJob:
     question: str | None = None
     chunk_target: int | None = None
     cancelled: Callable[[], bool] = lambda: False
+    read_scans: bool = False  # transcribe scanned pages with the (vision) model first
     map_tokens: int = MAP_TOKENS
     reduce_tokens: int = REDUCE_TOKENS
     final_tokens: int = FINAL_TOKENS
@@ -185,6 +187,15 @@ class DocumentJob:
         return plan
 
     def run(self) -> Iterator[Event]:
+        if self.read_scans and self.document.scanned_pages:
+            scans = read_scanned_pages(self.document, self.client, cancelled=self.cancelled)
+            while True:
+                try:
+                    done, total = next(scans)
+                except StopIteration as finished:
+                    self.document = finished.value
+                    break
+                yield JobProgress("scan", done, total, 0, 0, None)
         plan = self.plan()
         chunks = plan.chunks
         if not chunks:
@@ -221,6 +232,7 @@ class DocumentJob:
             resumed_chunks=resumed,
             strategy="single" if single else "map_reduce",
             seconds_per_chunk=list(self._timings),
+            dropped=[f"p. {page} (scanned, no text layer)" for page in self.document.scanned_pages],
         )
 
     def _map(

@@ -152,3 +152,39 @@ def test_killed_mid_map_the_rerun_resumes_the_finished_chunks(
     assert result["resumed_chunks"] >= 2
     assert result["resumed_chunks"] < result["chunks"]
     assert "[map] 2/" in rerun.stderr and ", 2 resumed" in rerun.stderr
+
+
+def test_scanned_pages_are_read_by_the_vision_model_before_summarising(
+    tmp_path: Path,
+    make_pdf: Callable[..., Path],
+    pdf_pages: Callable[[int], list[list[str]]],
+    model_path: Path,
+    tiny_mmproj_path: Path,
+) -> None:
+    pages: list[list[str] | None] = list(pdf_pages(3))
+    pages.insert(1, None)  # page 2: an image with no text layer
+    pdf = make_pdf("scan.pdf", pages, image_pages=[2])
+    document = extract_document(pdf)
+    assert document.scanned_pages == (2,)
+    config = p.ModelConfig(
+        model_path=str(model_path),
+        n_ctx=4096,
+        mmproj_path=str(tiny_mmproj_path),
+        allow_text_only_vision=True,
+    )
+    with (
+        EngineClient(log_path=tmp_path / "w.log") as vision,
+        HistoryStore.open(resolve_paths(tmp_path / "data")) as store,
+    ):
+        vision.load(config)
+        job = make_job(pdf, vision, store, model_path, read_scans=True)
+        progress, result = run(job)
+        assert [(e.phase, e.done, e.total) for e in progress][:1] == [("scan", 1, 1)]
+        assert result.dropped == []
+        page_two = [s for s in job.document.sections if s.page_start == 2]
+        assert page_two and page_two[0].text  # the transcription became page 2's text
+        assert job.document.scanned_pages == ()
+
+        without = make_job(pdf, vision, store, model_path)
+        _, plain = run(without)
+        assert plain.dropped == ["p. 2 (scanned, no text layer)"]
