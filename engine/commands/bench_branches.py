@@ -44,7 +44,7 @@ def add_parser(subparsers: Any) -> None:
         "bench-branches", help="measure follow-up, regenerate, edit and branch switches"
     )
     common.add_model_options(parser)
-    parser.add_argument("--turns", type=int, default=16, help="user/model turn pairs")
+    parser.add_argument("--turns", type=int, default=26, help="user/model turn pairs")
     parser.set_defaults(func=run, ctx=16384)
 
 

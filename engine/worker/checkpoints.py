@@ -133,10 +133,10 @@ class SavedSequence:
 
 
 class ConversationStates:
-    """Full per-sequence states of recently used conversations, bounded in bytes (LRU).
+    """Full per-sequence states of recently used conversations and branches (LRU, in bytes).
 
-    Switching from conversation A to B saves A's state here; switching back restores it, so
-    going back and forth between a few chats costs milliseconds instead of a re-prefill.
+    Switching from conversation (or branch) A to B parks A's state here; switching back
+    restores it, so going back and forth costs milliseconds instead of a re-prefill.
     """
 
     def __init__(self, ctx: llama_cpp.llama_context_p, *, budget_bytes: int) -> None:
@@ -177,6 +177,10 @@ class ConversationStates:
 
     def get(self, key: str) -> SavedSequence | None:
         return self._items.get(key)
+
+    def entries(self) -> list[tuple[str, tuple[int, ...]]]:
+        """(key, tokens) of every parked state, most recently parked last."""
+        return [(key, saved.tokens) for key, saved in self._items.items()]
 
     def restore(self, key: str, truncate: Callable[[int], None]) -> tuple[int, ...] | None:
         """Replace sequence 0 with the saved state; return its tokens (None: failed)."""

@@ -31,7 +31,7 @@ from engine.chat.template import choose_prompt_format
 from engine.errors import Cancelled, HearthError, ModelFileError
 from engine.model.gguf_header import TEXT_ARCHITECTURES, GGUFInfo, read_gguf_header
 from engine.model.memory import estimate_memory
-from engine.worker.checkpoints import CheckpointStore, ConversationStates
+from engine.worker.checkpoints import CheckpointStore, ConversationStates, prefix_digest
 from engine.worker.protocol import GenerationStats, ModelConfig, ModelInfo
 from engine.worker.threads import default_thread_count
 
@@ -42,6 +42,13 @@ if TYPE_CHECKING:
 
 _TOKEN_CACHE_ENTRIES = 4096
 _TILE_CACHE_BYTES = 128 << 20
+# Park the live state when a request would drop at least this many of its tokens, and
+# restore a parked one when it covers at least this many more of the prompt.
+_MIN_PARK_LOSS = 256
+_MIN_PARK_GAIN = 64
+# Checkpoints at every one of the last few user turns, then one per this many tokens.
+_RECENT_TURNS = 3
+_CHECKPOINT_SPACING = 1024
 _PIECE_BUFFER = 256
 
 
@@ -167,7 +174,6 @@ class LoadedModel:
         budget = config.checkpoint_budget_mib << 20
         self.checkpoints = CheckpointStore(self.llm.ctx, budget_bytes=budget)
         self.conversations = ConversationStates(self.llm.ctx, budget_bytes=budget)
-        self._conversation: str | None = None
         self._tile_cache: OrderedDict[object, TileSet] = OrderedDict()
         self.vision: VisionRuntime | None = None
         if config.mmproj_path:
@@ -339,23 +345,32 @@ class LoadedModel:
         self._truncate(0)
         return 0, "full"
 
-    def _switch_conversation(self, conversation: str | None, prompt: Sequence[int]) -> bool:
-        """Park the current conversation's state and bring back ``conversation``'s, if kept."""
-        if conversation == self._conversation:
+    def _switch_state(self, prompt: Sequence[int]) -> bool:
+        """Bring back a parked state that covers more of ``prompt`` than the live one.
+
+        Before a request throws away much of the live state (another conversation, or another
+        branch of this one), that state is parked; going back to it later restores it in
+        milliseconds instead of re-reading thousands of tokens. States are keyed by a digest of
+        their tokens, so a branch is parked once however often it is visited.
+        """
+        held = self.held_tokens
+        live = _common_prefix(held, prompt)
+        best_key, best = None, live + _MIN_PARK_GAIN
+        for key, tokens in self.conversations.entries():
+            covered = _common_prefix(tokens, prompt)
+            if covered > best:
+                best_key, best = key, covered
+        if best_key is None and len(held) - live < _MIN_PARK_LOSS:
             return False
-        if self._conversation is not None and self.llm.n_tokens > 0:
-            self.conversations.save(self._conversation, self.held_tokens)
-        self._conversation = conversation
-        saved = self.conversations.get(conversation) if conversation else None
-        if saved is None or conversation is None:
+        if len(held) - live >= _MIN_PARK_LOSS:
+            self.conversations.save(prefix_digest(held, len(held)).hex(), held)
+        if best_key is None:
             return False
-        if _common_prefix(saved.tokens, prompt) <= _common_prefix(self.held_tokens, prompt):
+        restored = self.conversations.restore(best_key, self._truncate)
+        if restored is None:
             return False
-        tokens = self.conversations.restore(conversation, self._truncate)
-        if tokens is None:
-            return False
-        self.llm.input_ids[: len(tokens)] = tokens
-        self.llm.n_tokens = len(tokens)
+        self.llm.input_ids[: len(restored)] = restored
+        self.llm.n_tokens = len(restored)
         return True
 
     # ------------------------------------------------------------------ evaluation
@@ -433,7 +448,8 @@ class LoadedModel:
                 f"context of {self.n_ctx:,} tokens. Start a new chat, or raise the context "
                 "size in Settings."
             )
-        switched = self._switch_conversation(conversation, ids)
+        del conversation  # parked states are found by their tokens, whatever the chat
+        switched = reuse_cache and self._switch_state(ids)
         if not reuse_cache:
             self._truncate(0)
         cached, path = self.prepare_cache(ids)
@@ -473,13 +489,24 @@ class LoadedModel:
         return evaluated
 
     def _user_turn_starts(self, prompt: Sequence[int]) -> list[int]:
-        """Positions just before each "<start_of_turn>user" (where edits branch off)."""
+        """Where to checkpoint: before "<start_of_turn>user" (where edits branch off).
+
+        Every one of the last ``_RECENT_TURNS`` user turns; further back, one at least every
+        ``_CHECKPOINT_SPACING`` tokens, so memory grows with the conversation's length, not its
+        number of turns. An edit far back re-reads at most that spacing.
+        """
         start_id, user_id = self._cached_tokens(f"{gemma_format.START_OF_TURN}user\n")[:2]
-        return [
+        starts = [
             i
             for i in range(2, len(prompt) - 1)
             if prompt[i] == start_id and prompt[i + 1] == user_id
         ]
+        kept: list[int] = []
+        for index, position in enumerate(starts):
+            recent = index >= len(starts) - _RECENT_TURNS
+            if recent or not kept or position - kept[-1] >= _CHECKPOINT_SPACING:
+                kept.append(position)
+        return kept
 
     def _generate(
         self,

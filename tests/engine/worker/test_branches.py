@@ -91,8 +91,12 @@ def test_edit_deep_in_a_long_conversation_matches_a_fresh_prefill(
     assert second.stats.reevaluated_tokens < 40
     assert second.payload[:16] == reference(fresh, edited)
 
-    # Back to the original branch: the answer is the same as before and as from scratch.
+    # Back to the original branch: its parked state comes back (no re-read), and the answer
+    # is the same as before and as from scratch.
     back = answer(worker, original)
+    assert back.stats is not None
+    assert back.stats.reuse_path.startswith("switch+"), back.stats
+    assert back.stats.reevaluated_tokens <= 2
     assert back.payload[:16] == first.payload[:16] == reference(fresh, original)
 
 
