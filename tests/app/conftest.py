@@ -81,26 +81,6 @@ def ask(qtbot: QtBot, window: MainWindow, text: str, timeout: int = 60000) -> No
     qtbot.waitUntil(lambda: not window.session.busy, timeout=timeout)
 
 
-def _load_tiny_mmproj() -> ModuleType:
-    """The vision engineer's generator of a tiny random-weight Gemma 3 projector."""
-    path = Path(__file__).resolve().parents[1] / "engine" / "vision" / "tiny_mmproj.py"
-    spec = importlib.util.spec_from_file_location("tiny_mmproj_for_app", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-@pytest.fixture(scope="session")
-def tiny_mmproj_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A random-weight Gemma 3 mmproj that pairs with the bundled 270M (see
-    tests/engine/vision/conftest.py, whose fixture this reuses)."""
-    path: Path = _load_tiny_mmproj().write_tiny_mmproj(
-        tmp_path_factory.mktemp("mmproj") / "tiny-gemma3-mmproj.gguf"
-    )
-    return path
-
-
 @pytest.fixture(scope="session")
 def real_photo() -> Path:
     return Path(__file__).resolve().parents[1] / "data" / "f3-discovery-board.jpeg"
