@@ -59,7 +59,9 @@ def _formatter(style: str) -> HtmlFormatter:
     return HtmlFormatter(style=get_style_by_name(style), noclasses=True, nowrap=True)
 
 
+@lru_cache(maxsize=64)
 def _lexer(language: str) -> Lexer:
+    """Pygments' lexer lookup walks every lexer it knows: look each language up once."""
     name = language.strip().split()[0].lower() if language.strip() else ""
     if not name:
         return TextLexer()
