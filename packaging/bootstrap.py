@@ -233,7 +233,16 @@ def main(argv: list[str]) -> int:
         return 0
     if command == "test":
         return run_tests(python, extra)
-    return subprocess.run([str(python), "-m", "app", *extra], cwd=ROOT, check=False).returncode
+    command = [str(python), "-m", "app", *extra]
+    headless = sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    )
+    if headless:
+        if shutil.which("xvfb-run") is None:
+            raise SystemExit("There is no screen (DISPLAY is not set): start Hearth on a desktop.")
+        say("no screen here (DISPLAY is not set): starting Hearth on a virtual screen (xvfb-run)")
+        command = ["xvfb-run", "-a", "-s", "-screen 0 1280x900x24", *command]
+    return subprocess.run(command, cwd=ROOT, check=False).returncode
 
 
 if __name__ == "__main__":
