@@ -28,7 +28,6 @@ COMMAND_MODULES: tuple[str, ...] = (
 )
 
 EXIT_OK = 0
-EXIT_ERROR = 1
 EXIT_BAD_INPUT = 2
 
 

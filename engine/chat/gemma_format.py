@@ -27,7 +27,6 @@ from engine.chat.messages import ChatMessage
 BOS = "<bos>"
 START_OF_TURN = "<start_of_turn>"
 END_OF_TURN = "<end_of_turn>"
-STOP_STRINGS = (END_OF_TURN,)
 
 _ROLE_NAMES = {"user": "user", "assistant": "model"}
 

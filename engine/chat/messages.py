@@ -19,15 +19,3 @@ class ChatMessage:
     role: Role
     content: str
     images: tuple[object, ...] = field(default=())
-
-
-def system(text: str) -> ChatMessage:
-    return ChatMessage("system", text)
-
-
-def user(text: str) -> ChatMessage:
-    return ChatMessage("user", text)
-
-
-def assistant(text: str) -> ChatMessage:
-    return ChatMessage("assistant", text)
