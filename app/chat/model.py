@@ -43,16 +43,16 @@ class ChatRow:
     streaming: bool = False
     revision: int = 0
     finish_reason: str | None = None
+    last: bool = False
+    """The end of the shown branch: only there can an answer be continued."""
 
     @property
     def resumable(self) -> bool:
-        """An answer that stopped early and can be continued."""
-        if self.streaming or self.message.role != "assistant":
+        """The last answer, stopped early (stopped, interrupted, cut at the length limit):
+        the model can go on with it. An answer that filled the context cannot."""
+        if not self.last or self.streaming or self.message.role != "assistant":
             return False
-        return self.message.status in ("cancelled", "interrupted") or self.finish_reason in (
-            "length",
-            "context_full",
-        )
+        return self.message.status in ("cancelled", "interrupted") or self.finish_reason == "length"
 
 
 def _finish_reason(message: Message) -> str | None:
@@ -103,6 +103,8 @@ class ChatModel(QAbstractListModel):
         self._pending = ""
         self.beginResetModel()
         self._rows = [self._row(m, siblings) for m in messages]
+        if self._rows:
+            self._rows[-1].last = True
         self.endResetModel()
 
     def prepend_messages(self, messages: list[Message], siblings: dict[int, SiblingInfo]) -> None:

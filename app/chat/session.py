@@ -10,38 +10,20 @@ with ``conversation=str(conversation_id)`` so it keeps a per-conversation cache.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 
-from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtCore import QObject, Signal
 
 from app.chat.model import ChatModel
 from app.engine_bridge import EngineJob
-from engine.chat.session import branch_messages, stored_stats
+from engine.chat.session import AnswerSaved, branch_messages, record_answer
 from engine.errors import HearthError
 from engine.settings import Settings
-from engine.store import (
-    AnswerRecorder,
-    AttachmentRef,
-    HistoryStore,
-    Message,
-    MessageStatus,
-)
-from engine.store import GenerationStats as StoredStats
+from engine.store import AnswerRecorder, AttachmentRef, HistoryStore, Message
 from engine.worker import protocol as p
 from engine.worker.client import EngineClient
 
 PAGE_SIZE = 200
 """Messages loaded when a conversation opens; older ones load when scrolling up."""
-
-
-@dataclass(frozen=True)
-class AnswerSaved:
-    """The job's last event: the finished answer as the store saved it (None if deleted)."""
-
-    message_id: int
-    message: Message | None
-    status: MessageStatus
-    finish_reason: str | None
 
 
 class ChatSession(QObject):
@@ -190,17 +172,16 @@ class ChatSession(QObject):
         return True
 
     def continue_answer(self, answer_id: int) -> bool:
-        """Ask the model to go on after an answer that stopped early."""
+        """Go on with an answer that stopped early, in the same message: the model continues
+        its own unfinished turn (no "please continue" question is added)."""
         if self.busy or self.conversation_id is None:
             return False
         answer = self._store.messages.get(answer_id)
-        if answer.role != "assistant":
+        if answer.role != "assistant" or answer.parent_id is None:
             return False
-        self._store.messages.switch_to(answer_id)
-        note = QCoreApplication.translate(
-            "ChatSession", "Please continue your previous answer from where it stopped."
-        )
-        return self.send(note)
+        recorder = self._store.messages.resume_assistant(answer_id, model=self.model_name)
+        self._start(recorder, self._store.messages.path_to(answer_id), continued=answer)
+        return True
 
     def switch_sibling(self, message_id: int, step: int) -> bool:
         """Show the previous (-1) or next (+1) version of a message."""
@@ -228,12 +209,22 @@ class ChatSession(QObject):
 
     def _answer(self, question: Message) -> None:
         assert self.conversation_id is not None
+        recorder = self._store.messages.start_assistant(
+            self.conversation_id, parent=question.id, model=self.model_name
+        )
+        self._start(recorder, self._store.messages.path_to(question.id))
+
+    def _start(
+        self,
+        recorder: AnswerRecorder,
+        path: Sequence[Message],
+        continued: Message | None = None,
+    ) -> None:
+        """Stream an answer into ``recorder``'s message; ``path`` is what the model reads
+        (ending with the answer itself when ``continued``)."""
+        assert self.conversation_id is not None
         settings = self._settings()
         conversation_id = self.conversation_id
-        recorder = self._store.messages.start_assistant(
-            conversation_id, parent=question.id, model=self.model_name
-        )
-        path = self._store.messages.path_to(question.id)
         # Every turn's images come from the store with their recipes; the worker decodes the
         # bytes and cuts the tiles (a decoder crash stays there).
         messages = branch_messages(self._store, path, settings.system_prompt)
@@ -246,15 +237,14 @@ class ChatSession(QObject):
         client = self._client
 
         def work() -> Iterator[object]:
-            return _record(
-                client.chat(
-                    messages,
-                    sampling,
-                    max_tokens=max_tokens,
-                    conversation=str(conversation_id),
-                ),
-                recorder,
+            events = client.chat(
+                messages,
+                sampling,
+                max_tokens=max_tokens,
+                conversation=str(conversation_id),
+                continue_answer=continued is not None,
             )
+            return record_answer(events, recorder, continued=continued)
 
         job = EngineJob(work, self)
         job.produced.connect(self._on_event)
@@ -311,25 +301,3 @@ class ChatSession(QObject):
         if recorder is not None:
             self.answer_finished.emit(recorder.message_id)
 
-
-def _record(events: Iterator[p.Event], recorder: AnswerRecorder) -> Iterator[object]:
-    """Runs on the job's thread: save the streamed text as it comes, then finish the row."""
-    status: MessageStatus = "error"
-    stats: StoredStats | None = None
-    error: str | None = None
-    finish_reason: str | None = None
-    for event in events:
-        if isinstance(event, p.Token):
-            recorder.append(event.text)
-        elif isinstance(event, p.Done):
-            finish_reason = event.stats.finish_reason if event.stats else None
-            status = "cancelled" if finish_reason == "cancelled" else "complete"
-            stats = stored_stats(event.stats) if event.stats else None
-            if event.text and not recorder.text:
-                recorder.append(event.text)
-        elif isinstance(event, p.Failed):
-            status = "interrupted" if event.kind == "crash" else "error"
-            error = event.message
-        yield event
-    saved = recorder.finish(status, stats, error)
-    yield AnswerSaved(recorder.message_id, saved, status, finish_reason)

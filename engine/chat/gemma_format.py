@@ -44,8 +44,12 @@ class Turn:
     images: tuple[object, ...] = ()
 
 
-def to_turns(messages: Sequence[ChatMessage]) -> list[Turn]:
-    """Merge the system prompt into the first user turn and check that roles alternate."""
+def to_turns(messages: Sequence[ChatMessage], *, open_answer: bool = False) -> list[Turn]:
+    """Merge the system prompt into the first user turn and check that roles alternate.
+
+    With ``open_answer`` the conversation ends with the model's unfinished answer (to be
+    continued) instead of the user's message.
+    """
     system_parts: list[str] = []
     turns: list[Turn] = []
     for message in messages:
@@ -65,15 +69,31 @@ def to_turns(messages: Sequence[ChatMessage]) -> list[Turn]:
         if not turns and system_parts:
             text = "\n\n".join(system_parts) + "\n\n" + text
         turns.append(Turn(role, text, message.images))
-    if not turns or turns[-1].role != "user":
+    last = "model" if open_answer else "user"
+    if not turns or turns[-1].role != last:
+        if open_answer:
+            raise ConversationShapeError("there is no answer at the end to continue")
         raise ConversationShapeError("the conversation must end with a user message")
     return turns
 
 
-def render(messages: Sequence[ChatMessage], *, add_generation_prompt: bool = True) -> str:
-    """The whole prompt as text (what the official Gemma 3 template renders)."""
+def render(
+    messages: Sequence[ChatMessage],
+    *,
+    add_generation_prompt: bool = True,
+    open_answer: bool = False,
+) -> str:
+    """The whole prompt as text (what the official Gemma 3 template renders).
+
+    With ``open_answer`` the last (model) turn is left open after its text, so generation
+    continues that answer.
+    """
     parts = [BOS]
-    for turn in to_turns(messages):
+    turns = to_turns(messages, open_answer=open_answer)
+    for index, turn in enumerate(turns):
+        if open_answer and index == len(turns) - 1:
+            parts.append(f"{START_OF_TURN}{turn.role}\n{turn.text}")
+            return "".join(parts)
         parts.append(f"{START_OF_TURN}{turn.role}\n{turn.text}{END_OF_TURN}\n")
     if add_generation_prompt:
         parts.append(f"{START_OF_TURN}model\n")
@@ -93,8 +113,9 @@ class TurnPieces:
     images: tuple[object, ...] = ()
 
 
-def turn_pieces(messages: Sequence[ChatMessage]) -> list[TurnPieces]:
-    return [TurnPieces(f"{START_OF_TURN}{t.role}\n", t.text, t.images) for t in to_turns(messages)]
+def turn_pieces(messages: Sequence[ChatMessage], *, open_answer: bool = False) -> list[TurnPieces]:
+    turns = to_turns(messages, open_answer=open_answer)
+    return [TurnPieces(f"{START_OF_TURN}{t.role}\n", t.text, t.images) for t in turns]
 
 
 GENERATION_HEADER = f"{START_OF_TURN}model\n"

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,12 +23,14 @@ from engine.chat.sampling import SamplingParams
 from engine.errors import HearthError
 from engine.model.identity import model_identity
 from engine.store import (
+    AnswerRecorder,
     Attachment,
     AttachmentRef,
     HistoryStore,
     ImageRecipe,
     Message,
     MessageStatus,
+    StoreError,
 )
 from engine.store import GenerationStats as StoredStats
 from engine.vision.attachment import ImageAttachment
@@ -37,14 +40,28 @@ from engine.worker import protocol as p
 from engine.worker.client import EngineClient
 
 
-def stored_stats(stats: p.GenerationStats) -> StoredStats:
-    """The worker's figures in the store's shape."""
+def stored_stats(stats: p.GenerationStats, continued: Message | None = None) -> StoredStats:
+    """The worker's figures in the store's shape.
+
+    For a continued answer (``continued``: the answer before this part) the completion tokens
+    and generation time add up and ``extra["continued"]`` counts the continuations; the other
+    figures are the last part's.
+    """
+    completion = stats.completion_tokens
+    generation_ms = round((stats.ttft_s + stats.generation_s) * 1000)
+    extra = stats.as_dict()
+    if continued is not None:
+        completion += continued.stats.completion_tokens or 0
+        generation_ms += continued.stats.generation_ms or 0
+        previous = continued.stats.extra.get("continued", 0) if continued.stats.extra else 0
+        extra["continued"] = (previous if isinstance(previous, int) else 0) + 1
+        extra["completion_tokens"] = completion
     return StoredStats(
         prompt_tokens=stats.prompt_tokens,
-        completion_tokens=stats.completion_tokens,
+        completion_tokens=completion,
         first_token_ms=round(stats.ttft_s * 1000),
-        generation_ms=round((stats.ttft_s + stats.generation_s) * 1000),
-        extra=stats.as_dict(),
+        generation_ms=generation_ms,
+        extra=extra,
     )
 
 
@@ -221,31 +238,121 @@ class ChatSession:
         blob = StoredBlob(attachment.sha256, attachment.size, attachment.mime)
         return AttachmentRef(blob, attachment.kind, attachment.filename, attachment.recipe)
 
-    def _record(self, turn: Turn, recorder: Any, events: Iterator[p.Event]) -> Iterator[p.Event]:
+    def continue_answer(
+        self,
+        conversation_id: int,
+        answer_id: int,
+        sampling: SamplingParams,
+        *,
+        max_tokens: int = 1024,
+    ) -> tuple[Turn, Iterator[p.Event]]:
+        """Go on with an answer that stopped early, in the same message.
+
+        The answer is reopened in the store (its saved text is kept) and the worker gets the
+        branch with that answer's turn left open, so the model continues it where it stopped
+        rather than answering a new "please continue" turn. The stream yields only the new
+        text; the stored message ends up with the old and the new.
+        """
+        answer = self.store.messages.get(answer_id)
+        if answer.conversation_id != conversation_id or answer.role != "assistant":
+            raise HearthError(f"Message {answer_id} is not an answer in this conversation.")
+        if answer.parent_id is None:
+            raise HearthError("This answer has no question to continue from.")
+        recorder = self.store.messages.resume_assistant(answer_id, model=self.model_name or None)
+        turn = Turn(conversation_id, answer.parent_id, answer_id)
+        path = self.store.messages.path_to(answer_id)
+        messages = self.chat_messages(conversation_id, path)
+        events = self.client.chat(
+            messages,
+            sampling,
+            max_tokens=max_tokens,
+            conversation=str(conversation_id),
+            continue_answer=True,
+        )
+        return turn, self._record(turn, recorder, events, continued=answer)
+
+    def _record(
+        self,
+        turn: Turn,
+        recorder: AnswerRecorder,
+        events: Iterator[p.Event],
+        continued: Message | None = None,
+    ) -> Iterator[p.Event]:
         """Pass the worker's events through while saving the answer as it streams."""
-        finished = False
-        try:
-            for event in events:
-                if isinstance(event, p.Token):
-                    recorder.append(event.text)
-                    yield event
-                    continue
+        for event in record_answer(events, recorder, continued=continued):
+            if isinstance(event, AnswerSaved):
+                continue  # the turn was updated at the terminal event
+            if isinstance(event, p.Done):
+                reason = event.stats.finish_reason if event.stats else None
+                turn.stats = event.stats
+                turn.status = "cancelled" if reason in (None, "cancelled") else "complete"
+                turn.text = recorder.text
+            elif isinstance(event, p.Failed):
+                turn.status = "interrupted" if event.kind == "crash" else "error"
+                turn.error = event.message
+                turn.text = recorder.text
+            if not isinstance(event, p.Token):
                 turn.events.append(event)
-                if isinstance(event, p.Done):
-                    turn.stats = event.stats
-                    turn.text = event.text
-                    cancelled = event.stats is None or event.stats.finish_reason == "cancelled"
-                    turn.status = "cancelled" if cancelled else "complete"
-                    recorder.finish(turn.status, stored_stats(event.stats) if event.stats else None)
-                    finished = True
-                elif isinstance(event, p.Failed):
-                    turn.status, turn.error = "error", event.message
-                    recorder.finish("error", error=event.message)
-                    finished = True
-                yield event
-        finally:
-            if not finished:  # the caller stopped listening: keep what was streamed
-                turn.status = "interrupted"
+            yield event
+
+
+@dataclass(frozen=True)
+class AnswerSaved:
+    """The last item of ``record_answer``: the answer as the store saved it.
+
+    ``message`` is None when the answer was deleted while it streamed.
+    """
+
+    message_id: int
+    message: Message | None
+    status: MessageStatus
+    finish_reason: str | None
+
+
+def record_answer(
+    events: Iterator[p.Event],
+    recorder: AnswerRecorder,
+    *,
+    continued: Message | None = None,
+) -> Iterator[p.Event | AnswerSaved]:
+    """Save an answer while it streams: every event passes through, then ``AnswerSaved``.
+
+    Runs on whatever thread consumes the stream (the CLI's, a GUI job's). The answer is
+    finished as complete, cancelled, error, or interrupted when the worker died (it can be
+    continued) or the consumer stopped listening (whatever was streamed is kept).
+    ``continued``: the answer as it was before this continuation, whose token counts are
+    added to the new ones.
+    """
+    streamed = False
+    saved: AnswerSaved | None = None
+    try:
+        for event in events:
+            if isinstance(event, p.Token):
+                streamed = streamed or bool(event.text)
+                recorder.append(event.text)
+            elif isinstance(event, p.Done):
+                # Saved before the event is passed on: a consumer may stop at ``Done``.
+                if event.text and not streamed:
+                    recorder.append(event.text)
+                reason = event.stats.finish_reason if event.stats else None
+                status: MessageStatus = "complete"
+                if reason in (None, "cancelled"):
+                    status = "cancelled"
+                stats = stored_stats(event.stats, continued) if event.stats else None
+                message = recorder.finish(status, stats)
+                saved = AnswerSaved(recorder.message_id, message, status, reason)
+            elif isinstance(event, p.Failed):
+                status = "interrupted" if event.kind == "crash" else "error"
+                message = recorder.finish(status, error=event.message)
+                saved = AnswerSaved(recorder.message_id, message, status, None)
+            yield event
+        if saved is None:  # the stream ended without a terminal event
+            message = recorder.finish("error", error="The answer ended without a result.")
+            saved = AnswerSaved(recorder.message_id, message, "error", None)
+        yield saved
+    finally:
+        if not recorder.finished:  # the consumer stopped listening: keep what was streamed
+            with contextlib.suppress(StoreError):
                 recorder.finish("interrupted")
 
 

@@ -20,6 +20,8 @@ from engine.chat import gemma_format
 from engine.chat.messages import ChatMessage
 
 _MAX_RENDERED_CHARS = 8 << 20
+_OPEN_MARKER = "\uf8ffHEARTH-OPEN-ANSWER\uf8ff"
+"""Marks where an unfinished answer ends in a rendered template (private-use characters)."""
 _PROBE = (
     ChatMessage("system", "Be brief."),
     ChatMessage("user", "Hello there"),
@@ -67,8 +69,17 @@ class SandboxedTemplate:
         bos_token: str = gemma_format.BOS,
         eos_token: str = "<eos>",
         add_generation_prompt: bool = True,
+        open_answer: bool = False,
     ) -> str:
+        """The prompt as text. With ``open_answer`` the last message is the model's unfinished
+        answer: the template renders it as a finished turn with a marker at its end, and the
+        text is cut at the marker, so generation continues the answer."""
         payload: list[dict[str, Any]] = [{"role": m.role, "content": m.content} for m in messages]
+        if open_answer:
+            if not payload or payload[-1]["role"] != "assistant":
+                raise TemplateError("there is no answer at the end to continue")
+            payload[-1]["content"] = str(payload[-1]["content"]).strip() + _OPEN_MARKER
+            add_generation_prompt = False
         try:
             text = self._template.render(
                 messages=payload,
@@ -82,6 +93,11 @@ class SandboxedTemplate:
             raise TemplateError(f"the model's chat template failed to render: {exc}") from exc
         if len(text) > _MAX_RENDERED_CHARS:
             raise TemplateError("the model's chat template produced an absurdly long prompt")
+        if open_answer:
+            cut = text.rfind(_OPEN_MARKER)
+            if cut < 0:
+                raise TemplateError("the model's chat template cannot continue an answer")
+            text = text[:cut]
         return text
 
     def matches_gemma_format(self) -> bool:

@@ -38,6 +38,12 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--conversation", type=int, help="continue a stored conversation")
     parser.add_argument("--edit", type=int, metavar="MESSAGE_ID", help="replace a user message")
     parser.add_argument("--regenerate", action="store_true", help="answer the last question again")
+    parser.add_argument(
+        "--continue",
+        dest="continue_answer",
+        action="store_true",
+        help="go on with the last answer where it stopped (cancelled, cut off, interrupted)",
+    )
     parser.add_argument("--no-save", action="store_true", help="do not keep this in the history")
     common.add_model_options(parser)
     common.add_sampling_options(parser)
@@ -45,10 +51,12 @@ def add_parser(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.prompt is None and not args.regenerate:
-        raise HearthError("Ask what? Give a question (or --regenerate).")
-    if (args.edit or args.regenerate) and args.conversation is None:
-        raise HearthError("--edit and --regenerate need --conversation ID.")
+    if args.prompt is None and not (args.regenerate or args.continue_answer):
+        raise HearthError("Ask what? Give a question (or --regenerate, --continue).")
+    if (args.edit or args.regenerate or args.continue_answer) and args.conversation is None:
+        raise HearthError("--edit, --regenerate and --continue need --conversation ID.")
+    if args.continue_answer and (args.prompt or args.edit or args.regenerate or args.image):
+        raise HearthError("--continue takes no question, --edit, --regenerate or --image.")
     paths = common.paths_from(args)
     model = common.model_path_from(args, paths)
     mmproj = mmproj_for(model, args.mmproj) if args.image else args.mmproj
@@ -72,6 +80,15 @@ def run(args: argparse.Namespace) -> int:
         else:
             with HistoryStore.open(paths) as store:
                 session = ChatSession(store, client, model_name=model.name, mmproj_path=mmproj)
+                if args.continue_answer:
+                    turn, events = session.continue_answer(
+                        args.conversation,
+                        last_answer(store, args.conversation),
+                        sampling,
+                        max_tokens=args.max_tokens,
+                    )
+                    done = stream_answer(events, echo=not args.json)
+                    return finish(args, done, turn)
                 turn, events = session.send(
                     args.conversation,
                     args.prompt,
@@ -83,11 +100,23 @@ def run(args: argparse.Namespace) -> int:
                     system_prompt=args.system,
                 )
                 done = stream_answer(events, echo=not args.json)
+    return finish(args, done, turn)
+
+
+def finish(args: argparse.Namespace, done: p.Done, turn: Turn | None) -> int:
     if args.json:
         common.print_json(result_json(done, turn))
     elif turn is not None:
         print(f"(conversation {turn.conversation_id})", file=sys.stderr)
     return 0
+
+
+def last_answer(store: HistoryStore, conversation_id: int) -> int:
+    """The answer at the end of a conversation's visible branch."""
+    path = store.messages.active_path(conversation_id, limit=1)
+    if not path or path[-1].role != "assistant":
+        raise HearthError("This conversation does not end with an answer to continue.")
+    return path[-1].id
 
 
 def result_json(done: p.Done, turn: Turn | None) -> dict[str, Any]:
@@ -107,6 +136,7 @@ def result_json(done: p.Done, turn: Turn | None) -> dict[str, Any]:
             conversation=turn.conversation_id,
             user_message_id=turn.user_message_id,
             assistant_message_id=turn.assistant_message_id,
+            saved_text=turn.text,
         )
     return payload
 

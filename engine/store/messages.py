@@ -253,6 +253,51 @@ class MessageTree:
         )
         return AnswerRecorder(self._db, message, flush_interval=flush_interval)
 
+    def resume_assistant(
+        self,
+        message_id: int,
+        *,
+        model: str | None = None,
+        flush_interval: float = FLUSH_INTERVAL,
+    ) -> AnswerRecorder:
+        """Reopen an answer that stopped early (cancelled, interrupted, cut at the token limit)
+        so it can be continued: it goes back to 'streaming', becomes the active leaf and its
+        recorder starts from the saved text (trailing whitespace dropped, as the model sees
+        it). Only an answer nothing follows can be continued; a row another process is
+        streaming into cannot.
+        """
+        if self._db.read_only:
+            raise StoreReadOnlyError(READ_ONLY_MESSAGE)
+        with self._db.write("continue the answer") as connection:
+            message = fetch_message(connection, message_id)
+            if message.role != "assistant":
+                raise StoreError(f"Message {message_id} is not an answer.")
+            if message.status == "streaming":
+                raise StoreError("This answer is still being written.")
+            child = connection.execute(
+                "SELECT 1 FROM messages WHERE parent_id = ? LIMIT 1", (message_id,)
+            ).fetchone()
+            if child is not None:
+                raise StoreError("Only the last answer of a conversation can be continued.")
+            connection.execute(
+                "UPDATE messages SET content = ?, status = 'streaming', error = NULL, "
+                "writer = ?, model = COALESCE(?, model), updated_at = ? WHERE id = ?",
+                (
+                    message.content.rstrip(),
+                    self._writer_token(),
+                    model,
+                    now_ms(),
+                    message_id,
+                ),
+            )
+            connection.execute(
+                "UPDATE conversations SET active_leaf_id = ? WHERE id = ?",
+                (message_id, message.conversation_id),
+            )
+            touch(connection, message.conversation_id, now_ms())
+            reopened = fetch_message(connection, message_id)
+        return AnswerRecorder(self._db, reopened, flush_interval=flush_interval)
+
     def delete_branch(self, message_id: int) -> int:
         """Delete a message and everything below it; returns how many messages went.
 

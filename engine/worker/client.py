@@ -257,11 +257,22 @@ class EngineClient:
         max_tokens: int = 1024,
         conversation: str | None = None,
         reuse_cache: bool = True,
+        continue_answer: bool = False,
     ) -> Iterator[p.Event]:
-        """Stream one answer: Progress*, Token*, then Done or Failed."""
+        """Stream one answer: Progress*, Token*, then Done or Failed.
+
+        With ``continue_answer`` the messages end with an unfinished answer, which the model
+        continues (the new text is what comes after it).
+        """
         return self._request(
             lambda rid: p.Chat(
-                rid, tuple(messages), sampling, max_tokens, conversation, reuse_cache
+                rid,
+                tuple(messages),
+                sampling,
+                max_tokens,
+                conversation,
+                reuse_cache,
+                continue_answer,
             )
         )
 

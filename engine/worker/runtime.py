@@ -245,22 +245,31 @@ class LoadedModel:
         )
         return self._piece_buffer.raw[: max(n, 0)]
 
-    def build_prompt(self, messages: Sequence[ChatMessage]) -> Prompt:
-        """The prompt's token ids, identical for identical conversations."""
+    def build_prompt(
+        self, messages: Sequence[ChatMessage], *, continue_answer: bool = False
+    ) -> Prompt:
+        """The prompt's token ids, identical for identical conversations.
+
+        ``continue_answer``: the last message is the model's unfinished answer; its turn is
+        left open (no end-of-turn, no new header), so generation continues it.
+        """
         has_images = any(m.images for m in messages)
         template = self.prompt_format.template
         if template is not None and not has_images:
-            text = template.render(messages)
+            text = template.render(messages, open_answer=continue_answer)
             if text.startswith(gemma_format.BOS):
                 text = text[len(gemma_format.BOS) :]
             return Prompt([self._bos, *self.tokenize(text)], [])
         prompt = Prompt([self._bos], [])
-        for piece in gemma_format.turn_pieces(messages):
+        pieces = gemma_format.turn_pieces(messages, open_answer=continue_answer)
+        for index, piece in enumerate(pieces):
             prompt.ids += self._cached_tokens(piece.header)
             if piece.images:
                 self._add_images_and_text(prompt, piece.body, piece.images)
             else:
                 prompt.ids += self._cached_tokens(piece.body)
+            if continue_answer and index == len(pieces) - 1:
+                return prompt
             prompt.ids.append(self._eot)
             prompt.ids += self._cached_tokens(gemma_format.TURN_SEPARATOR)
         prompt.ids += self._cached_tokens(gemma_format.GENERATION_HEADER)
@@ -438,9 +447,10 @@ class LoadedModel:
         on_progress: ProgressFn | None = None,
         reuse_cache: bool = True,
         conversation: str | None = None,
+        continue_answer: bool = False,
     ) -> ChatResult:
         started = time.perf_counter()
-        prompt = self.build_prompt(messages)
+        prompt = self.build_prompt(messages, continue_answer=continue_answer)
         ids = prompt.ids
         if len(ids) >= self.n_ctx:
             raise ContextFullError(

@@ -79,12 +79,24 @@ def test_stop_marks_the_answer_and_offers_continue(
     assert row.resumable
     stored = window.context.store.messages.get(row.message.id)
     assert stored.status == "cancelled" and stored.content == row.text
-    # "Continue" asks the model to go on, as a new turn of the same branch.
+    _, shown = window.chat_view.rendered(1)
+    assert "hearth:continue" in shown
+    # "Continue" lets the model go on with its own unfinished turn, in the same message.
     window.context.settings.update(max_tokens=8)
+    before = row.text.rstrip()
     window.chat_view.action_requested.emit("continue", row.message.id)
-    qtbot.waitUntil(lambda: not window.session.busy, timeout=60000)
-    roles = [r.message.role for r in window.chat_model.rows()]
-    assert roles == ["user", "assistant", "user", "assistant"]
+    qtbot.waitUntil(lambda: window.session.busy is False, timeout=60000)
+    rows = window.chat_model.rows()
+    assert [r.message.role for r in rows] == ["user", "assistant"]
+    continued = rows[-1]
+    assert continued.message.id == row.message.id
+    assert continued.message.status == "complete" and continued.finish_reason == "length"
+    assert continued.text.startswith(before) and len(continued.text) > len(before)
+    assert window.context.store.messages.get(row.message.id).content == continued.text
+    # The worker still held the stopped answer: only its tail was read again.
+    assert window.status.stats is not None
+    assert window.status.stats.reevaluated_tokens <= 2
+    assert continued.resumable  # cut at the length limit: can go on again
 
 
 def test_regenerate_keeps_both_answers_with_navigation(
@@ -260,6 +272,16 @@ def test_interrupted_answers_are_marked_after_a_restart(
     text, html = again.chat_view.rendered(1)
     assert "hearth:continue" in html
     assert "Interrupted" in text
+    again.context.settings.update(max_tokens=6)
+    again.chat_view.action_requested.emit("continue", row.message.id)
+    qtbot.waitUntil(lambda: not again.session.busy, timeout=60000)
+    (_question, answer) = again.chat_model.rows()
+    assert answer.message.id == row.message.id and answer.message.status == "complete"
+    assert answer.text.startswith("Once upon a time") and len(answer.text) > 16
+    # An earlier answer is no longer the end of the branch: it cannot be continued.
+    again.context.store.messages.add_user(conversation.id, "And then?")
+    again.open_conversation(conversation.id)
+    assert not again.chat_model.rows()[1].resumable
 
 
 def test_a_failed_bug_shows_the_crash_dialog_with_details(

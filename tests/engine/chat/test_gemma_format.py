@@ -60,3 +60,16 @@ def test_pieces_concatenate_to_the_rendered_text() -> None:
         for piece in pieces
     )
     assert rebuilt + gemma_format.GENERATION_HEADER == gemma_format.render(messages)
+
+
+def test_an_open_answer_must_end_the_conversation() -> None:
+    question = ChatMessage("user", "Hi")
+    with pytest.raises(gemma_format.ConversationShapeError, match="no answer"):
+        gemma_format.to_turns([question], open_answer=True)
+    pieces = gemma_format.turn_pieces(
+        [question, ChatMessage("assistant", " Hello \n")], open_answer=True
+    )
+    assert [(p.header, p.body) for p in pieces] == [
+        ("<start_of_turn>user\n", "Hi"),
+        ("<start_of_turn>model\n", "Hello"),
+    ]

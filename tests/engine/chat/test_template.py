@@ -68,3 +68,30 @@ def test_render_matches_builtin_for_the_probe_conversation() -> None:
     template = SandboxedTemplate.compile(GEMMA_LIKE)
     messages = [ChatMessage("user", "  spaced  ")]
     assert template.render(messages) == gemma_format.render(messages)
+
+
+def test_an_open_answer_is_cut_where_the_answer_ends() -> None:
+    messages = [
+        ChatMessage("user", "Count to five."),
+        ChatMessage("assistant", "One, two, three "),
+    ]
+    chatml = SandboxedTemplate.compile(
+        "{% for m in messages %}<|im_start|>{{ m['role'] }}\n{{ m['content'] }}<|im_end|>\n"
+        "{% endfor %}{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
+    )
+    text = chatml.render(messages, open_answer=True)
+    assert (
+        text == "<|im_start|>user\nCount to five.<|im_end|>\n<|im_start|>assistant\nOne, two, three"
+    )
+    gemma = SandboxedTemplate.compile(GEMMA_LIKE)
+    assert gemma.render(messages, open_answer=True) == gemma_format.render(
+        messages, open_answer=True
+    )
+    assert gemma_format.render(messages, open_answer=True).endswith(
+        "<start_of_turn>model\nOne, two, three"
+    )
+    with pytest.raises(TemplateError, match="no answer"):
+        chatml.render(messages[:1], open_answer=True)
+    dropping = SandboxedTemplate.compile("{% for m in messages %}{{ m['role'] }}{% endfor %}")
+    with pytest.raises(TemplateError, match="cannot continue"):
+        dropping.render(messages, open_answer=True)

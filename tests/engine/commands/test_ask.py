@@ -105,3 +105,33 @@ def test_a_text_only_model_refuses_images_clearly(tmp_path: Path, model_path: Pa
     result = hearth_cli(tmp_path, "ask", "--model", str(model_path), "--image", str(photo), "Hi")
     assert result.returncode == 2
     assert "cannot see images" in result.stderr
+
+
+def test_continue_goes_on_with_the_last_answer_in_the_same_message(
+    tmp_path: Path, model_path: Path
+) -> None:
+    common = ("--model", str(model_path), "--json", "--temperature", "0")
+    first = hearth_cli(tmp_path, "ask", *common, "--max-tokens", "5", "Describe a harbour.")
+    assert first.returncode == 0, first.stderr
+    cut = json.loads(first.stdout.strip().splitlines()[-1])
+    assert cut["finish_reason"] == "length"
+    conversation = str(cut["conversation"])
+
+    more = hearth_cli(
+        tmp_path, "ask", *common, "--max-tokens", "5", "--conversation", conversation, "--continue"
+    )
+    assert more.returncode == 0, more.stderr
+    payload = json.loads(more.stdout.strip().splitlines()[-1])
+    assert payload["assistant_message_id"] == cut["assistant_message_id"]
+    assert payload["saved_text"] == cut["text"].rstrip() + payload["text"]
+    assert payload["completion_tokens"] >= 1
+
+    shown = hearth_cli(tmp_path, "history", "show", conversation, "--json")
+    messages = json.loads(shown.stdout)["messages"]
+    assert [m["role"] for m in messages] == ["user", "assistant"]
+    assert messages[1]["content"] == payload["saved_text"].strip()
+    assert messages[1]["completion_tokens"] == 5 + payload["completion_tokens"]
+    assert messages[1]["stats"]["continued"] == 1
+
+    refused = hearth_cli(tmp_path, "ask", *common, "--continue")
+    assert refused.returncode == 2 and "--conversation" in refused.stderr

@@ -180,3 +180,43 @@ def test_one_damaged_row_does_not_hide_the_rest(store: HistoryStore) -> None:
     assert path[1].content.startswith("ember ")
     hits = store.search("ember").messages
     assert {h.message_id for h in hits} == {good.id, bad.id}
+
+
+def test_a_stopped_answer_is_reopened_and_continued_in_the_same_message(
+    store: HistoryStore,
+) -> None:
+    conversation = store.conversations.create()
+    user = store.messages.add_user(conversation.id, "Count to ten.")
+    recorder = store.messages.start_assistant(conversation.id, parent=user.id)
+    recorder.append("One, two, three, ")
+    recorder.finish("cancelled", GenerationStats(completion_tokens=7))
+    other = store.messages.start_assistant(conversation.id, parent=user.id)
+    other.append("1 2 3")
+    other.finish()  # a regenerated sibling is now the visible answer
+
+    reopened = store.messages.resume_assistant(recorder.message_id, model="gemma")
+    message = store.messages.get(recorder.message_id)
+    assert message.status == "streaming" and message.content == "One, two, three,"
+    assert message.model == "gemma"
+    assert store.conversations.get(conversation.id).active_leaf_id == recorder.message_id
+    assert reopened.text == "One, two, three,"
+    reopened.append(" four, five.")
+    saved = reopened.finish("complete")
+    assert saved is not None
+    assert saved.content == "One, two, three, four, five." and saved.status == "complete"
+    assert [m.message_id for m in store.search("five").messages] == [recorder.message_id]
+    assert store.messages.siblings(recorder.message_id).count == 2
+
+
+def test_only_a_finished_last_answer_can_be_reopened(store: HistoryStore) -> None:
+    conversation = store.conversations.create()
+    user = store.messages.add_user(conversation.id, "Hi")
+    answer = _answer(store, conversation.id, "Hello", user.id)
+    store.messages.add_user(conversation.id, "And then?")
+    with pytest.raises(StoreError, match="last answer"):
+        store.messages.resume_assistant(answer)
+    with pytest.raises(StoreError, match="not an answer"):
+        store.messages.resume_assistant(user.id)
+    running = store.messages.start_assistant(conversation.id)
+    with pytest.raises(StoreError, match="still being written"):
+        store.messages.resume_assistant(running.message_id)

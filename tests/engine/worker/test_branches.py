@@ -141,3 +141,34 @@ def test_switching_conversations_restores_each_ones_cache(
     assert back.stats.reuse_path.startswith("switch+"), back.stats
     assert back.stats.reevaluated_tokens <= 2
     assert back.payload[:16] == reference(fresh, chat_a)
+
+
+def test_continuing_a_cut_off_answer_goes_on_where_it_stopped(
+    worker: EngineClient, fresh: EngineClient
+) -> None:
+    messages = long_conversation()[:3]
+    whole = answer(worker, messages)  # 16 greedy tokens in one go
+    assert whole.stats is not None and whole.stats.finish_reason == "length"
+    cut = None
+    for event in worker.chat(messages, GREEDY, max_tokens=6):
+        if isinstance(event, p.Done):
+            cut = event
+    assert cut is not None and cut.stats is not None and cut.stats.finish_reason == "length"
+    assert cut.payload == whole.payload[:6]
+
+    opened = [*messages, ChatMessage("assistant", cut.text)]
+    more = answer(worker, opened, continue_answer=True)
+    assert more.stats is not None
+    # The cut answer's tokens are still in the cache: only its last token is read again.
+    assert more.stats.reevaluated_tokens <= 2, more.stats
+    # Same tokens as an answer that was never cut, and as a fresh worker reading it all.
+    assert more.payload[:10] == whole.payload[6:16]
+    assert (
+        more.payload[:16]
+        == answer(fresh, opened, continue_answer=True, reuse_cache=False).payload[:16]
+    )
+
+
+def test_continue_needs_an_answer_at_the_end(worker: EngineClient) -> None:
+    events = list(worker.chat(long_conversation()[:3], GREEDY, continue_answer=True))
+    assert isinstance(events[-1], p.Failed)
