@@ -15,21 +15,45 @@ from engine.worker.client import EngineClient
 from engine.worker.protocol import ModelConfig
 
 
+def positive_int(text: str) -> int:
+    """An argparse type: a whole number above zero."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError("must be positive")
+    return value
+
+
+def positive_float(text: str) -> float:
+    """An argparse type: a number above zero."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError("must be positive")
+    return value
+
+
 def paths_from(args: argparse.Namespace) -> AppPaths:
     return resolve_paths(getattr(args, "data_dir", None)).ensure()
 
 
 def add_model_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--model", help="a Gemma 3 GGUF file (default: the bundled 270M model)")
-    parser.add_argument("--ctx", type=int, default=8192, help="context size in tokens")
-    parser.add_argument("--threads", type=int, default=None, help="CPU threads (default: cores)")
+    parser.add_argument("--ctx", type=positive_int, default=8192, help="context size in tokens")
+    parser.add_argument(
+        "--threads", type=positive_int, default=None, help="CPU threads (default: cores)"
+    )
 
 
 def add_sampling_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--preset", choices=sorted(SAMPLING_PRESETS), default="gemma")
     parser.add_argument("--temperature", type=float, default=None, help="0 = greedy")
     parser.add_argument("--seed", type=int, default=None)
-    parser.add_argument("--max-tokens", type=int, default=512)
+    parser.add_argument("--max-tokens", type=positive_int, default=512)
 
 
 def sampling_from(args: argparse.Namespace) -> SamplingParams:

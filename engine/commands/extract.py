@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from engine.commands import common
 from engine.documents import ExtractedDocument, extract_document, plan_document
 from engine.documents.sandbox import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S
 from engine.model.bundled import bundled_model_path
@@ -21,26 +22,6 @@ from engine.paths import resolve_paths
 from engine.tokenizer import TokenCounter, load_token_counter
 
 DEFAULT_CTX = 8192
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError("must be positive")
-    return value
-
-
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError("must be positive")
-    return value
 
 
 def add_parser(subparsers: Any) -> None:
@@ -64,19 +45,19 @@ def add_parser(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--ctx",
-        type=_positive_int,
+        type=common.positive_int,
         default=DEFAULT_CTX,
         help=f"context size for the plan (default {DEFAULT_CTX})",
     )
     parser.add_argument(
         "--timeout",
-        type=_positive_float,
+        type=common.positive_float,
         default=DEFAULT_TIMEOUT_S,
         help=f"seconds before reading is stopped (default {DEFAULT_TIMEOUT_S:g})",
     )
     parser.add_argument(
         "--memory-mb",
-        type=_positive_int,
+        type=common.positive_int,
         default=DEFAULT_MEMORY_MB,
         help=f"memory limit of the reader in MB (default {DEFAULT_MEMORY_MB})",
     )

@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from engine.commands.common import positive_int
 from engine.store import HistoryStore, Message, NotFoundError
 from engine.store.export import (
     ExportFormat,
@@ -56,7 +57,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         return sub
 
     listing = action("list", _list, "list conversations, newest first (pinned on top)")
-    listing.add_argument("--limit", type=_positive, default=50, help="how many (default 50)")
+    listing.add_argument("--limit", type=positive_int, default=50, help="how many (default 50)")
     listing.add_argument("--folder", help="only conversations in this folder")
     listing.add_argument("--pinned", action="store_true", help="only pinned conversations")
 
@@ -73,7 +74,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     find.add_argument("--conversation", type=int, help="only this conversation")
     find.add_argument("--since", type=_date_start, help="only messages from this date (YYYY-MM-DD)")
     find.add_argument("--until", type=_date_end, help="only messages up to this date (inclusive)")
-    find.add_argument("--limit", type=_positive, default=20, help="how many hits (default 20)")
+    find.add_argument("--limit", type=positive_int, default=20, help="how many hits (default 20)")
 
     export = action("export", _export, "export conversations to Markdown, JSON or HTML")
     export.add_argument("ids", type=int, nargs="*", help="conversation ids (or use --all)")
@@ -115,13 +116,6 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 
 # ---- Plumbing
-
-
-def _positive(text: str) -> int:
-    value = int(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError("must be a positive number")
-    return value
 
 
 def _parse_moment(text: str) -> datetime | date:

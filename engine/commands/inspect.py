@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from engine.commands import common
 from engine.errors import ModelFileError
 from engine.model.catalog import model_limits, validate_mmproj
 from engine.model.gguf_header import GGUFInfo, read_gguf_header
@@ -18,16 +19,6 @@ from engine.model.memory import MemoryEstimate, estimate_memory, format_bytes, s
 
 DEFAULT_CTX = 8192
 EXIT_BAD_FILE = 2
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError("the context size must be positive")
-    return value
 
 
 def add_parser(subparsers: Any) -> None:
@@ -38,7 +29,7 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument(
         "--ctx",
-        type=_positive,
+        type=common.positive_int,
         default=None,
         help=f"context size for the memory estimate (default: the model's, at most {DEFAULT_CTX})",
     )
