@@ -165,6 +165,7 @@ class MainWindow(QMainWindow):
         self.sidebar.conversation_hidden.connect(self._on_conversation_hidden)
         self.sidebar.conversation_deleted.connect(self._on_conversation_hidden)
         self.sidebar.notice.connect(lambda text: self.show_notice(text, Level.ERROR))
+        self.sidebar.conversation_changed.connect(lambda _id: self._update_title())
 
         self.session.busy_changed.connect(self._update_busy)
         self.session.conversation_changed.connect(self._on_conversation_changed)

@@ -1502,6 +1502,16 @@
         <source>Deleted “{title}”.</source>
         <translation>「{title}」を削除しました。</translation>
     </message>
+    <message>
+        <location filename="../../app/sidebar/sidebar.py" line="0" />
+        <source>That conversation is no longer in your history.</source>
+        <translation>その会話はもう履歴にありません。</translation>
+    </message>
+    <message>
+        <location filename="../../app/sidebar/sidebar.py" line="0" />
+        <source>“{title}” was not deleted: {reason}</source>
+        <translation>「{title}」は削除されませんでした: {reason}</translation>
+    </message>
     <message numerus="yes">
         <location filename="../../app/sidebar/sidebar.py" line="420" />
         <source>%n result(s)</source>

@@ -1502,6 +1502,16 @@
         <source>Deleted “{title}”.</source>
         <translation>已删除“{title}”。</translation>
     </message>
+    <message>
+        <location filename="../../app/sidebar/sidebar.py" line="0" />
+        <source>That conversation is no longer in your history.</source>
+        <translation>该对话已不在你的历史记录中。</translation>
+    </message>
+    <message>
+        <location filename="../../app/sidebar/sidebar.py" line="0" />
+        <source>“{title}” was not deleted: {reason}</source>
+        <translation>“{title}”未被删除：{reason}</translation>
+    </message>
     <message numerus="yes">
         <location filename="../../app/sidebar/sidebar.py" line="420" />
         <source>%n result(s)</source>
