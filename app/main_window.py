@@ -472,6 +472,8 @@ class MainWindow(QMainWindow):
                 callback=self._send_without_images,
             )
             return
+        if self.documents.ask_whole_document(text):
+            return  # answered over the whole document, as a background job
         n_ctx = self.model_info.n_ctx if self.model_info else 0
         new_tokens = self._count(text) + self.composer.image_tokens() + 8
         budget = max(0, n_ctx - self._context_used - new_tokens - self._settings.value.max_tokens)
@@ -790,7 +792,7 @@ class MainWindow(QMainWindow):
         self.model_info = result
         self._loaded = True
         self.session.model_name = Path(result.path).name
-        self.documents.set_model(result.path, result.n_ctx)
+        self.documents.set_model(result.path, result.n_ctx, result.vision)
         self.composer.set_vision(result.vision)
         self._update_model_label()
         self._show_context(self._context_used, result.n_ctx)

@@ -2,7 +2,12 @@
 
 States: reading (extraction progress) → ready (choices) → summarizing (progress bar with
 phase, part i/N and time left, cancellable) → done; or failed (one calm sentence), or paused
-(a summary interrupted by a restart, with "Resume").
+(a summary interrupted by a restart, with "Resume"). The same progress shows while a question
+is answered over the whole document (``answering``).
+
+Pages without a text layer (scans) are named on the card; when the loaded model sees images,
+"Read scanned pages" lets it transcribe them before summarizing or answering, otherwise the card
+says that reading them needs a vision model.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from enum import Enum, auto
 
 from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -23,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from app.composer.attachments import PendingDocument
 from app.documents.summary import SummaryProgress
+from engine.documents.document import RANGE_DASH
 
 
 class CardState(Enum):
@@ -32,6 +39,17 @@ class CardState(Enum):
     PAUSED = auto()
     FAILED = auto()
     DONE = auto()
+
+
+def page_ranges(pages: tuple[int, ...] | list[int]) -> str:
+    """``"2, 5-7"`` (with an en dash): page numbers, consecutive runs joined."""
+    runs: list[list[int]] = []
+    for page in sorted(set(pages)):
+        if runs and page == runs[-1][-1] + 1:
+            runs[-1].append(page)
+        else:
+            runs.append([page])
+    return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}{RANGE_DASH}{r[-1]}" for r in runs)
 
 
 def format_eta(seconds: float | None) -> str | None:
@@ -59,6 +77,10 @@ class DocumentCard(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.document = document
         self.state = CardState.READING
+        self.answering = False
+        """The running job answers a question (rather than summarizing)."""
+        self.vision: bool | None = None
+        """Whether the loaded model sees images (None: not known yet)."""
         self._reading: tuple[int, int | None] = (0, None)
         self._progress: SummaryProgress | None = None
         self._message = ""
@@ -87,6 +109,13 @@ class DocumentCard(QFrame):
         self.resume_button = QPushButton(self)
         self.resume_button.setObjectName("resumeSummaryButton")
         self.resume_button.clicked.connect(self.resume)
+
+        self.scans_label = QLabel(self)
+        self.scans_label.setObjectName("scannedPagesNotice")
+        self.scans_label.setWordWrap(True)
+        self.read_scans_check = QCheckBox(self)
+        self.read_scans_check.setObjectName("readScansCheck")
+        self.read_scans_check.toggled.connect(lambda _checked: self._refresh())
 
         self.progress = QProgressBar(self)
         self.progress.setObjectName("summaryProgress")
@@ -121,6 +150,8 @@ class DocumentCard(QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 6)
         layout.addLayout(head)
+        layout.addWidget(self.scans_label)
+        layout.addWidget(self.read_scans_check)
         layout.addLayout(buttons)
         layout.addWidget(self.progress_label)
         layout.addLayout(progress_row)
@@ -157,6 +188,50 @@ class DocumentCard(QFrame):
         self._message = message
         self._refresh()
 
+    def set_vision(self, vision: bool | None) -> None:
+        """The loaded model sees images (or not): scanned pages can be read (or not)."""
+        self.vision = vision
+        self._refresh()
+
+    # ---- Scanned pages
+
+    @property
+    def scanned_pages(self) -> tuple[int, ...]:
+        document = self.document.document
+        return document.scanned_pages if document is not None else ()
+
+    @property
+    def scans_only(self) -> bool:
+        """Every page is a scan: there is no text until the vision model reads them."""
+        document = self.document.document
+        return document is not None and document.is_empty and bool(document.scanned_pages)
+
+    @property
+    def reads_scans(self) -> bool:
+        """The summary or answer starts by letting the vision model read the scanned pages."""
+        if not self.scanned_pages or not self.vision:
+            return False
+        return self.scans_only or self.read_scans_check.isChecked()
+
+    @property
+    def usable(self) -> bool:
+        """There is text to work with, or scanned pages the model can read."""
+        return not self.scans_only or bool(self.vision)
+
+    def _scans_text(self) -> str:
+        pages = self.scanned_pages
+        text = self.tr(
+            "%n page(s) without a text layer (scanned): p. {pages}.", "", len(pages)
+        ).format(pages=page_ranges(pages))
+        if not self.vision:
+            text += " " + self.tr(
+                "Reading them needs a model that sees images (Gemma 3 4B, 12B or 27B with its "
+                "projector); you can choose one in Models."
+            )
+        elif self.scans_only:
+            text += " " + self.tr("The vision model reads them first.")
+        return text
+
     # ---- Drawing the state
 
     def _details_text(self) -> str:
@@ -172,6 +247,9 @@ class DocumentCard(QFrame):
         parts = []
         if doc.document.pages:
             parts.append(self.tr("%n page(s)", "", doc.document.pages))
+        if self.scans_only:
+            parts.append(self.tr("no text layer"))
+            return " · ".join(parts)
         parts.append(self.tr("{tokens} tokens").format(tokens=f"{doc.plan.document_tokens:,}"))
         if doc.plan.fits_in_context:
             parts.append(
@@ -184,28 +262,42 @@ class DocumentCard(QFrame):
                     "{chunks} parts"
                 ).format(n=f"{doc.plan.n_ctx:,}", chunks=len(doc.plan.chunks))
             )
-        if doc.document.scanned_pages:
-            parts.append(
-                self.tr("%n scanned page(s) without text", "", len(doc.document.scanned_pages))
-            )
         return " · ".join(parts)
 
     def _progress_text(self) -> str:
         progress = self._progress
         if progress is None:
             return ""
-        if progress.phase == "map":
+        if progress.phase == "scan":
+            text = self.tr("Reading scanned page {done} of {total}").format(
+                done=min(progress.done + 1, progress.total), total=progress.total
+            )
+        elif progress.phase == "map" and self.answering:
+            text = self.tr("Reading part {done} of {total} for your question").format(
+                done=min(progress.done + 1, progress.total), total=progress.total
+            )
+            if progress.done >= progress.total:
+                text = self.tr("Read all {total} parts").format(total=progress.total)
+        elif progress.phase == "map":
             text = self.tr("Summarizing part {done} of {total}").format(
                 done=min(progress.done + 1, progress.total), total=progress.total
             )
             if progress.done >= progress.total:
                 text = self.tr("Summarized all {total} parts").format(total=progress.total)
+        elif progress.total <= 1:  # one pass over the whole document
+            answer, summary = self.tr("Writing the answer"), self.tr("Writing the summary")
+            text = answer if self.answering else summary
+        elif self.answering:
+            text = self.tr("Writing the answer from the notes of the {total} parts").format(
+                total=progress.total
+            )
         else:
             text = self.tr("Combining the {total} part summaries").format(total=progress.total)
         if progress.cached:
             text += " · " + self.tr("%n part(s) resumed from before", "", progress.cached)
         eta = format_eta(progress.eta_s)
-        if eta is not None and progress.phase == "map" and progress.done < progress.total:
+        running = progress.phase in ("map", "scan") and progress.done < progress.total
+        if eta is not None and running:
             text += " · " + self.tr("about {eta} left").format(eta=eta)
         return text
 
@@ -214,10 +306,24 @@ class DocumentCard(QFrame):
         self.title.setText(f"<b>{doc.name}</b>")
         self.details.setText(self._details_text())
         ready = self.state is CardState.READY
-        self.summarize_button.setVisible(ready)
-        self.ask_button.setVisible(ready)
-        self.full_button.setVisible(ready and doc.fits)
+        scans = bool(self.scanned_pages) and ready
+        self.scans_label.setVisible(scans)
+        if scans:
+            self.scans_label.setText(self._scans_text())
+        self.read_scans_check.setVisible(scans and bool(self.vision) and not self.scans_only)
+        self.summarize_button.setVisible(ready and self.usable)
+        self.ask_button.setVisible(ready and self.usable)
+        whole = doc.fits and not self.scans_only and not self.reads_scans
+        self.full_button.setVisible(ready and whole)
         self.resume_button.setVisible(self.state is CardState.PAUSED)
+        if self.answering:
+            self.resume_button.setText(self.tr("Resume answer"))
+            self.resume_button.setToolTip(self.tr("Continue answering where it stopped"))
+            self.resume_button.setAccessibleName(self.tr("Resume answering the question"))
+        else:
+            self.resume_button.setText(self.tr("Resume summary"))
+            self.resume_button.setToolTip(self.tr("Continue the summary where it stopped"))
+            self.resume_button.setAccessibleName(self.tr("Resume summary"))
         summarizing = self.state is CardState.SUMMARIZING
         reading = self.state is CardState.READING
         self.progress.setVisible(summarizing or reading)
@@ -229,9 +335,12 @@ class DocumentCard(QFrame):
             self.progress.setRange(0, total or 0)
             self.progress.setValue(done)
         elif summarizing and self._progress is not None:
-            # Map parts count one each; the combining step counts as one more.
-            total = self._progress.total + (1 if self._progress.total > 1 else 0)
-            value = self._progress.done + (1 if self._progress.phase != "map" else 0)
+            progress = self._progress
+            if progress.phase == "scan":  # one step per scanned page
+                total, value = progress.total, progress.done
+            else:  # map parts count one each; the combining step counts as one more
+                total = progress.total + (1 if progress.total > 1 else 0)
+                value = progress.done + (1 if progress.phase != "map" else 0)
             self.progress.setRange(0, max(1, total))
             self.progress.setValue(min(value, total))
             self.progress_label.setText(self._progress_text())
@@ -244,20 +353,29 @@ class DocumentCard(QFrame):
         )
         self.summarize_button.setAccessibleName(self.tr("Summarize the document"))
         self.ask_button.setText(self.tr("Ask about it"))
-        self.ask_button.setToolTip(self.tr("Ask a question; the document goes with it"))
+        self.ask_button.setToolTip(
+            self.tr("Ask a question about the document; the answer cites its pages")
+        )
         self.ask_button.setAccessibleName(self.tr("Ask about the document"))
         self.full_button.setText(self.tr("Put the whole text in the chat"))
         self.full_button.setToolTip(self.tr("Send the complete text with your next message"))
         self.full_button.setAccessibleName(self.tr("Put the whole text in the chat"))
-        self.resume_button.setText(self.tr("Resume summary"))
-        self.resume_button.setToolTip(self.tr("Continue the summary where it stopped"))
-        self.resume_button.setAccessibleName(self.tr("Resume summary"))
         self.cancel_button.setText(self.tr("Cancel"))
         self.cancel_button.setToolTip(self.tr("Stop summarizing (finished parts are kept)"))
         self.cancel_button.setAccessibleName(self.tr("Cancel the summary"))
         self.close_button.setToolTip(self.tr("Remove the document"))
         self.close_button.setAccessibleName(self.tr("Remove the document"))
         self.progress.setAccessibleName(self.tr("Summary progress"))
+        self.read_scans_check.setText(self.tr("Read scanned pages"))
+        self.read_scans_check.setToolTip(
+            self.tr(
+                "Let the vision model read the scanned pages first, so they are part of the "
+                "summary or answer (one model call per page)"
+            )
+        )
+        self.read_scans_check.setAccessibleName(self.tr("Read scanned pages"))
+        self.scans_label.setToolTip(self.tr("Pages that are images without a text layer"))
+        self.scans_label.setAccessibleName(self.tr("Scanned pages"))
         self.setAccessibleName(self.tr("Document {name}").format(name=self.document.name))
         self._refresh()
 

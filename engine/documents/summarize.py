@@ -124,6 +124,7 @@ class DocumentJob:
     chunk_target: int | None = None
     cancelled: Callable[[], bool] = lambda: False
     read_scans: bool = False  # transcribe scanned pages with the (vision) model first
+    scan_tokens: int = 512  # the longest transcription of one scanned page
     map_tokens: int = MAP_TOKENS
     reduce_tokens: int = REDUCE_TOKENS
     final_tokens: int = FINAL_TOKENS
@@ -188,7 +189,9 @@ class DocumentJob:
 
     def run(self) -> Iterator[Event]:
         if self.read_scans and self.document.scanned_pages:
-            scans = read_scanned_pages(self.document, self.client, cancelled=self.cancelled)
+            scans = read_scanned_pages(
+                self.document, self.client, cancelled=self.cancelled, max_tokens=self.scan_tokens
+            )
             while True:
                 try:
                     done, total = next(scans)

@@ -3,17 +3,17 @@
 <context>
     <name>DocumentCard</name>
     <message numerus="yes">
-        <location filename="../../app/documents/document_card.py" line="174" />
+        <location filename="../../app/documents/document_card.py" line="224" />
+        <source>%n page(s) without a text layer (scanned): p. {pages}.</source>
+        <translation><numerusform>%n page without a text layer (scanned): p. {pages}.</numerusform><numerusform>%n pages without a text layer (scanned): pp. {pages}.</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../app/documents/document_card.py" line="249" />
         <source>%n page(s)</source>
         <translation><numerusform>%n page</numerusform><numerusform>%n pages</numerusform></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/documents/document_card.py" line="189" />
-        <source>%n scanned page(s) without text</source>
-        <translation><numerusform>%n scanned page without text</numerusform><numerusform>%n scanned pages without text</numerusform></translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../../app/documents/document_card.py" line="206" />
+        <location filename="../../app/documents/document_card.py" line="297" />
         <source>%n part(s) resumed from before</source>
         <translation><numerusform>%n part resumed from before</numerusform><numerusform>%n parts resumed from before</numerusform></translation>
     </message>

@@ -173,145 +173,226 @@
 <context>
     <name>DocumentCard</name>
     <message>
-        <location filename="../../app/documents/document_card.py" line="167" />
+        <location filename="../../app/documents/document_card.py" line="242" />
         <source>Reading… page {done} of {total}</source>
         <translation>読み込み中… {total} ページ中 {done} ページ目</translation>
     </message>
     <message>
-        <location filename="../../app/documents/document_card.py" line="168" />
+        <location filename="../../app/documents/document_card.py" line="243" />
         <source>Reading…</source>
         <translation>読み込み中…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/documents/document_card.py" line="174" />
+        <location filename="../../app/documents/document_card.py" line="249" />
         <source>%n page(s)</source>
         <translation><numerusform>%n ページ</numerusform></translation>
     </message>
     <message>
-        <location filename="../../app/documents/document_card.py" line="175" />
+        <location filename="../../app/documents/document_card.py" line="253" />
         <source>{tokens} tokens</source>
         <translation>{tokens} トークン</translation>
     </message>
     <message>
-        <location filename="../../app/documents/document_card.py" line="178" />
+        <location filename="../../app/documents/document_card.py" line="256" />
         <source>fits in the context ({n} tokens)</source>
         <translation>コンテキストに収まります（{n} トークン）</translation>
     </message>
     <message>
-        <location filename="../../app/documents/document_card.py" line="183" />
+        <location filename="../../app/documents/document_card.py" line="261" />
         <source>does not fit in the context ({n} tokens): it will be summarized in {chunks} parts</source>
         <translation>コンテキスト（{n} トークン）に収まりません：{chunks} 部分に分けて要約します</translation>
     </message>
-    <message numerus="yes">
-        <location filename="../../app/documents/document_card.py" line="189" />
-        <source>%n scanned page(s) without text</source>
-        <translation><numerusform>テキストのないスキャンページが %n ページ</numerusform></translation>
-    </message>
     <message>
-        <location filename="../../app/documents/document_card.py" line="198" />
+        <location filename="../../app/documents/document_card.py" line="282" />
         <source>Summarizing part {done} of {total}</source>
         <translation>{total} 部分中 {done} 部分目を要約中</translation>
     </message>
     <message>
-        <location filename="../../app/documents/document_card.py" line="202" />
+        <location filename="../../app/documents/document_card.py" line="286" />
         <source>Summarized all {total} parts</source>
         <translation>全 {total} 部分の要約が完了しました</translation>
     </message>
     <message>
-        <location filename="../../app/documents/document_card.py" line="204" />
+        <location filename="../../app/documents/document_card.py" line="295" />
         <source>Combining the {total} part summaries</source>
         <translation>{total} 部分の要約をまとめています</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/documents/document_card.py" line="206" />
+        <location filename="../../app/documents/document_card.py" line="297" />
         <source>%n part(s) resumed from before</source>
         <translation><numerusform>%n 部分は前回の続きから再開</numerusform></translation>
     </message>
     <message>
-        <location filename="../../app/documents/document_card.py" line="209" />
+        <location filename="../../app/documents/document_card.py" line="301" />
         <source>about {eta} left</source>
         <translation>残り約 {eta}</translation>
     </message>
     <message>
-        <location filename="../../app/documents/document_card.py" line="241" />
+        <location filename="../../app/documents/document_card.py" line="350" />
         <source>Summarize</source>
         <translation>要約</translation>
     </message>
     <message>
-        <location filename="../../app/documents/document_card.py" line="243" />
+        <location filename="../../app/documents/document_card.py" line="352" />
         <source>Summarize the whole document, part by part, with page references</source>
         <translation>文書全体を部分ごとに要約し、ページ参照を付けます</translation>
     </message>
     <message>
-        <location filename="../../app/documents/document_card.py" line="245" />
+        <location filename="../../app/documents/document_card.py" line="354" />
         <source>Summarize the document</source>
         <translation>文書を要約</translation>
     </message>
     <message>
-        <location filename="../../app/documents/document_card.py" line="246" />
+        <location filename="../../app/documents/document_card.py" line="355" />
         <source>Ask about it</source>
         <translation>これについて質問</translation>
     </message>
     <message>
-        <location filename="../../app/documents/document_card.py" line="247" />
-        <source>Ask a question; the document goes with it</source>
-        <translation>質問すると、文書も一緒に送られます</translation>
-    </message>
-    <message>
-        <location filename="../../app/documents/document_card.py" line="248" />
+        <location filename="../../app/documents/document_card.py" line="359" />
         <source>Ask about the document</source>
         <translation>文書について質問</translation>
     </message>
     <message>
-        <location filename="../../app/documents/document_card.py" line="249" />
-        <location filename="../../app/documents/document_card.py" line="251" />
+        <location filename="../../app/documents/document_card.py" line="360" />
+        <location filename="../../app/documents/document_card.py" line="362" />
         <source>Put the whole text in the chat</source>
         <translation>全文をチャットに入れる</translation>
     </message>
     <message>
-        <location filename="../../app/documents/document_card.py" line="250" />
+        <location filename="../../app/documents/document_card.py" line="361" />
         <source>Send the complete text with your next message</source>
         <translation>次のメッセージと一緒に全文を送信</translation>
     </message>
     <message>
-        <location filename="../../app/documents/document_card.py" line="252" />
-        <location filename="../../app/documents/document_card.py" line="254" />
+        <location filename="../../app/documents/document_card.py" line="324" />
+        <location filename="../../app/documents/document_card.py" line="326" />
         <source>Resume summary</source>
         <translation>要約を再開</translation>
     </message>
+    <message numerus="yes">
+        <location filename="../../app/documents/document_card.py" line="224" />
+        <source>%n page(s) without a text layer (scanned): p. {pages}.</source>
+        <translation><numerusform>テキスト層のないページ（スキャン）が %n ページあります：{pages} ページ。</numerusform></translation>
+    </message>
     <message>
-        <location filename="../../app/documents/document_card.py" line="253" />
+        <location filename="../../app/documents/document_card.py" line="228" />
+        <source>Reading them needs a model that sees images (Gemma 3 4B, 12B or 27B with its projector); you can choose one in Models.</source>
+        <translation>読み取るには画像を扱えるモデル（プロジェクター付きの Gemma 3 4B・12B・27B）が必要です。「モデル」で選べます。</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents/document_card.py" line="232" />
+        <source>The vision model reads them first.</source>
+        <translation>先にビジョンモデルが読み取ります。</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents/document_card.py" line="251" />
+        <source>no text layer</source>
+        <translation>テキスト層なし</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents/document_card.py" line="272" />
+        <source>Reading scanned page {done} of {total}</source>
+        <translation>スキャンページを読み取り中：{total} ページ中 {done} ページ目</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents/document_card.py" line="276" />
+        <source>Reading part {done} of {total} for your question</source>
+        <translation>質問のために {total} 部分中 {done} 部分目を読んでいます</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents/document_card.py" line="280" />
+        <source>Read all {total} parts</source>
+        <translation>全 {total} 部分を読み終えました</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents/document_card.py" line="288" />
+        <source>Writing the answer</source>
+        <translation>回答を書いています</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents/document_card.py" line="288" />
+        <source>Writing the summary</source>
+        <translation>要約を書いています</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents/document_card.py" line="291" />
+        <source>Writing the answer from the notes of the {total} parts</source>
+        <translation>{total} 部分のメモから回答を書いています</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents/document_card.py" line="320" />
+        <source>Resume answer</source>
+        <translation>回答を再開</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents/document_card.py" line="321" />
+        <source>Continue answering where it stopped</source>
+        <translation>止まったところから回答を続けます</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents/document_card.py" line="322" />
+        <source>Resume answering the question</source>
+        <translation>質問への回答を再開</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents/document_card.py" line="325" />
         <source>Continue the summary where it stopped</source>
         <translation>止まったところから要約を続けます</translation>
     </message>
     <message>
-        <location filename="../../app/documents/document_card.py" line="255" />
+        <location filename="../../app/documents/document_card.py" line="357" />
+        <source>Ask a question about the document; the answer cites its pages</source>
+        <translation>文書について質問します。回答には参照ページが付きます</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents/document_card.py" line="363" />
         <source>Cancel</source>
         <translation>キャンセル</translation>
     </message>
     <message>
-        <location filename="../../app/documents/document_card.py" line="256" />
+        <location filename="../../app/documents/document_card.py" line="364" />
         <source>Stop summarizing (finished parts are kept)</source>
         <translation>要約を停止（完了した部分は保存されます）</translation>
     </message>
     <message>
-        <location filename="../../app/documents/document_card.py" line="257" />
+        <location filename="../../app/documents/document_card.py" line="365" />
         <source>Cancel the summary</source>
         <translation>要約をキャンセル</translation>
     </message>
     <message>
-        <location filename="../../app/documents/document_card.py" line="258" />
-        <location filename="../../app/documents/document_card.py" line="259" />
+        <location filename="../../app/documents/document_card.py" line="366" />
+        <location filename="../../app/documents/document_card.py" line="367" />
         <source>Remove the document</source>
         <translation>文書を削除</translation>
     </message>
     <message>
-        <location filename="../../app/documents/document_card.py" line="260" />
+        <location filename="../../app/documents/document_card.py" line="368" />
         <source>Summary progress</source>
         <translation>要約の進行状況</translation>
     </message>
     <message>
-        <location filename="../../app/documents/document_card.py" line="261" />
+        <location filename="../../app/documents/document_card.py" line="369" />
+        <location filename="../../app/documents/document_card.py" line="376" />
+        <source>Read scanned pages</source>
+        <translation>スキャンページを読み取る</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents/document_card.py" line="372" />
+        <source>Let the vision model read the scanned pages first, so they are part of the summary or answer (one model call per page)</source>
+        <translation>先にビジョンモデルがスキャンページを読み取り、要約や回答に含めます（1 ページにつき 1 回モデルを呼び出します）</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents/document_card.py" line="377" />
+        <source>Pages that are images without a text layer</source>
+        <translation>テキスト層がなく画像だけのページ</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents/document_card.py" line="378" />
+        <source>Scanned pages</source>
+        <translation>スキャンページ</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents/document_card.py" line="379" />
         <source>Document {name}</source>
         <translation>文書 {name}</translation>
     </message>
@@ -319,52 +400,92 @@
 <context>
     <name>DocumentController</name>
     <message>
-        <location filename="../../app/documents/controller.py" line="166" />
+        <location filename="../../app/documents/controller.py" line="182" />
         <source>{name} has no text Hearth can read (a scanned document?).</source>
         <translation>{name} には Hearth が読めるテキストがありません（スキャンした文書でしょうか？）。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="177" />
+        <location filename="../../app/documents/controller.py" line="193" />
+        <source>Answering your question about this document was interrupted when Hearth closed. Finished parts are saved.</source>
+        <translation>Hearth の終了により、この文書についての質問への回答が中断されました。完了した部分は保存されています。</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents/controller.py" line="200" />
         <source>The summary of this document was interrupted when Hearth closed. Finished parts are saved.</source>
         <translation>Hearth の終了によりこの文書の要約が中断されました。完了した部分は保存されています。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="206" />
+        <location filename="../../app/documents/controller.py" line="229" />
         <source>The whole text goes with your next message.</source>
         <translation>全文が次のメッセージと一緒に送られます。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="208" />
+        <location filename="../../app/documents/controller.py" line="233" />
+        <source>Ask your question: Hearth reads the whole document to answer it, with page references.</source>
+        <translation>質問を入力してください。Hearth が文書全体を読んで、ページ参照付きで回答します。</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents/controller.py" line="238" />
         <source>Ask your question: the document goes with your next message.</source>
         <translation>質問を入力してください。文書は次のメッセージと一緒に送られます。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="227" />
+        <location filename="../../app/documents/controller.py" line="265" />
+        <source>Type your question about {name} first.</source>
+        <translation>先に {name} についての質問を入力してください。</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents/controller.py" line="285" />
         <source>{name} is too long for the context, so only the parts that match your question best were sent: {parts}.</source>
         <translation>{name} はコンテキストに対して長すぎるため、質問に最も合う部分だけを送信しました：{parts}。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="256" />
+        <location filename="../../app/documents/controller.py" line="327" />
+        <source>Reading the scanned pages needs a model that sees images: choose one in Models, then try again.</source>
+        <translation>スキャンページを読み取るには画像を扱えるモデルが必要です。「モデル」で選んでから、もう一度お試しください。</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents/controller.py" line="337" />
         <source>Summarize “{name}”.</source>
         <translation>「{name}」を要約してください。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="326" />
+        <location filename="../../app/documents/controller.py" line="418" />
+        <source>The answer is in the chat.</source>
+        <translation>回答はチャットにあります。</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents/controller.py" line="420" />
         <source>The summary is in the chat.</source>
         <translation>要約はチャットにあります。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="333" />
+        <location filename="../../app/documents/controller.py" line="426" />
+        <source>Stopped while reading the scanned pages.</source>
+        <translation>スキャンページの読み取り中に停止しました。</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents/controller.py" line="429" />
+        <source>Answering stopped after {done} of {total} parts; finished parts are kept.</source>
+        <translation>{total} 部分中 {done} 部分で回答を停止しました。完了した部分は保存されています。</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents/controller.py" line="433" />
         <source>Summary stopped after {done} of {total} parts; finished parts are kept.</source>
         <translation>{total} 部分中 {done} 部分で要約を停止しました。完了した部分は保存されています。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="386" />
+        <location filename="../../app/documents/controller.py" line="496" />
         <source>The cited document is no longer stored.</source>
         <translation>引用された文書はもう保存されていません。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="419" />
+        <location filename="../../app/documents/controller.py" line="529" />
+        <source>This page is a scanned image. The vision model read it for the answer, but its reading is no longer stored.</source>
+        <translation>このページはスキャン画像です。回答のためにビジョンモデルが読み取りましたが、その読み取り結果はもう保存されていません。</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents/controller.py" line="541" />
         <source>Cited text</source>
         <translation>引用されたテキスト</translation>
     </message>

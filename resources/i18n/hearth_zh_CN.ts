@@ -173,145 +173,226 @@
 <context>
     <name>DocumentCard</name>
     <message>
-        <location filename="../../app/documents/document_card.py" line="167" />
+        <location filename="../../app/documents/document_card.py" line="242" />
         <source>Reading… page {done} of {total}</source>
         <translation>正在读取… 第 {done} 页，共 {total} 页</translation>
     </message>
     <message>
-        <location filename="../../app/documents/document_card.py" line="168" />
+        <location filename="../../app/documents/document_card.py" line="243" />
         <source>Reading…</source>
         <translation>正在读取…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/documents/document_card.py" line="174" />
+        <location filename="../../app/documents/document_card.py" line="249" />
         <source>%n page(s)</source>
         <translation><numerusform>%n 页</numerusform></translation>
     </message>
     <message>
-        <location filename="../../app/documents/document_card.py" line="175" />
+        <location filename="../../app/documents/document_card.py" line="253" />
         <source>{tokens} tokens</source>
         <translation>{tokens} 个词元</translation>
     </message>
     <message>
-        <location filename="../../app/documents/document_card.py" line="178" />
+        <location filename="../../app/documents/document_card.py" line="256" />
         <source>fits in the context ({n} tokens)</source>
         <translation>可以放入上下文（{n} 个词元）</translation>
     </message>
     <message>
-        <location filename="../../app/documents/document_card.py" line="183" />
+        <location filename="../../app/documents/document_card.py" line="261" />
         <source>does not fit in the context ({n} tokens): it will be summarized in {chunks} parts</source>
         <translation>无法放入上下文（{n} 个词元）：将分 {chunks} 部分进行摘要</translation>
     </message>
-    <message numerus="yes">
-        <location filename="../../app/documents/document_card.py" line="189" />
-        <source>%n scanned page(s) without text</source>
-        <translation><numerusform>%n 页为无文字的扫描页</numerusform></translation>
-    </message>
     <message>
-        <location filename="../../app/documents/document_card.py" line="198" />
+        <location filename="../../app/documents/document_card.py" line="282" />
         <source>Summarizing part {done} of {total}</source>
         <translation>正在摘要第 {done} 部分，共 {total} 部分</translation>
     </message>
     <message>
-        <location filename="../../app/documents/document_card.py" line="202" />
+        <location filename="../../app/documents/document_card.py" line="286" />
         <source>Summarized all {total} parts</source>
         <translation>已完成全部 {total} 部分的摘要</translation>
     </message>
     <message>
-        <location filename="../../app/documents/document_card.py" line="204" />
+        <location filename="../../app/documents/document_card.py" line="295" />
         <source>Combining the {total} part summaries</source>
         <translation>正在合并 {total} 个部分摘要</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../app/documents/document_card.py" line="206" />
+        <location filename="../../app/documents/document_card.py" line="297" />
         <source>%n part(s) resumed from before</source>
         <translation><numerusform>%n 个部分沿用之前的结果</numerusform></translation>
     </message>
     <message>
-        <location filename="../../app/documents/document_card.py" line="209" />
+        <location filename="../../app/documents/document_card.py" line="301" />
         <source>about {eta} left</source>
         <translation>剩余约 {eta}</translation>
     </message>
     <message>
-        <location filename="../../app/documents/document_card.py" line="241" />
+        <location filename="../../app/documents/document_card.py" line="350" />
         <source>Summarize</source>
         <translation>摘要</translation>
     </message>
     <message>
-        <location filename="../../app/documents/document_card.py" line="243" />
+        <location filename="../../app/documents/document_card.py" line="352" />
         <source>Summarize the whole document, part by part, with page references</source>
         <translation>逐部分摘要整个文档，并附页码引用</translation>
     </message>
     <message>
-        <location filename="../../app/documents/document_card.py" line="245" />
+        <location filename="../../app/documents/document_card.py" line="354" />
         <source>Summarize the document</source>
         <translation>摘要此文档</translation>
     </message>
     <message>
-        <location filename="../../app/documents/document_card.py" line="246" />
+        <location filename="../../app/documents/document_card.py" line="355" />
         <source>Ask about it</source>
         <translation>就此提问</translation>
     </message>
     <message>
-        <location filename="../../app/documents/document_card.py" line="247" />
-        <source>Ask a question; the document goes with it</source>
-        <translation>提出问题，文档会随问题一起发送</translation>
-    </message>
-    <message>
-        <location filename="../../app/documents/document_card.py" line="248" />
+        <location filename="../../app/documents/document_card.py" line="359" />
         <source>Ask about the document</source>
         <translation>就文档提问</translation>
     </message>
     <message>
-        <location filename="../../app/documents/document_card.py" line="249" />
-        <location filename="../../app/documents/document_card.py" line="251" />
+        <location filename="../../app/documents/document_card.py" line="360" />
+        <location filename="../../app/documents/document_card.py" line="362" />
         <source>Put the whole text in the chat</source>
         <translation>将全文放入对话</translation>
     </message>
     <message>
-        <location filename="../../app/documents/document_card.py" line="250" />
+        <location filename="../../app/documents/document_card.py" line="361" />
         <source>Send the complete text with your next message</source>
         <translation>随下一条消息发送全文</translation>
     </message>
     <message>
-        <location filename="../../app/documents/document_card.py" line="252" />
-        <location filename="../../app/documents/document_card.py" line="254" />
+        <location filename="../../app/documents/document_card.py" line="324" />
+        <location filename="../../app/documents/document_card.py" line="326" />
         <source>Resume summary</source>
         <translation>继续摘要</translation>
     </message>
+    <message numerus="yes">
+        <location filename="../../app/documents/document_card.py" line="224" />
+        <source>%n page(s) without a text layer (scanned): p. {pages}.</source>
+        <translation><numerusform>%n 页没有文字层（扫描页）：第 {pages} 页。</numerusform></translation>
+    </message>
     <message>
-        <location filename="../../app/documents/document_card.py" line="253" />
+        <location filename="../../app/documents/document_card.py" line="228" />
+        <source>Reading them needs a model that sees images (Gemma 3 4B, 12B or 27B with its projector); you can choose one in Models.</source>
+        <translation>读取这些页面需要能看图的模型（带投影器的 Gemma 3 4B、12B 或 27B）；可在“模型”中选择。</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents/document_card.py" line="232" />
+        <source>The vision model reads them first.</source>
+        <translation>视觉模型会先读取这些页面。</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents/document_card.py" line="251" />
+        <source>no text layer</source>
+        <translation>没有文字层</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents/document_card.py" line="272" />
+        <source>Reading scanned page {done} of {total}</source>
+        <translation>正在读取扫描页：第 {done} 页，共 {total} 页</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents/document_card.py" line="276" />
+        <source>Reading part {done} of {total} for your question</source>
+        <translation>正在为你的问题阅读第 {done} 部分，共 {total} 部分</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents/document_card.py" line="280" />
+        <source>Read all {total} parts</source>
+        <translation>已读完全部 {total} 部分</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents/document_card.py" line="288" />
+        <source>Writing the answer</source>
+        <translation>正在撰写回答</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents/document_card.py" line="288" />
+        <source>Writing the summary</source>
+        <translation>正在撰写摘要</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents/document_card.py" line="291" />
+        <source>Writing the answer from the notes of the {total} parts</source>
+        <translation>正在根据 {total} 个部分的笔记撰写回答</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents/document_card.py" line="320" />
+        <source>Resume answer</source>
+        <translation>继续回答</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents/document_card.py" line="321" />
+        <source>Continue answering where it stopped</source>
+        <translation>从中断处继续回答</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents/document_card.py" line="322" />
+        <source>Resume answering the question</source>
+        <translation>继续回答该问题</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents/document_card.py" line="325" />
         <source>Continue the summary where it stopped</source>
         <translation>从中断处继续摘要</translation>
     </message>
     <message>
-        <location filename="../../app/documents/document_card.py" line="255" />
+        <location filename="../../app/documents/document_card.py" line="357" />
+        <source>Ask a question about the document; the answer cites its pages</source>
+        <translation>就文档提问；回答会引用相应页码</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents/document_card.py" line="363" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../app/documents/document_card.py" line="256" />
+        <location filename="../../app/documents/document_card.py" line="364" />
         <source>Stop summarizing (finished parts are kept)</source>
         <translation>停止摘要（已完成的部分会保留）</translation>
     </message>
     <message>
-        <location filename="../../app/documents/document_card.py" line="257" />
+        <location filename="../../app/documents/document_card.py" line="365" />
         <source>Cancel the summary</source>
         <translation>取消摘要</translation>
     </message>
     <message>
-        <location filename="../../app/documents/document_card.py" line="258" />
-        <location filename="../../app/documents/document_card.py" line="259" />
+        <location filename="../../app/documents/document_card.py" line="366" />
+        <location filename="../../app/documents/document_card.py" line="367" />
         <source>Remove the document</source>
         <translation>移除文档</translation>
     </message>
     <message>
-        <location filename="../../app/documents/document_card.py" line="260" />
+        <location filename="../../app/documents/document_card.py" line="368" />
         <source>Summary progress</source>
         <translation>摘要进度</translation>
     </message>
     <message>
-        <location filename="../../app/documents/document_card.py" line="261" />
+        <location filename="../../app/documents/document_card.py" line="369" />
+        <location filename="../../app/documents/document_card.py" line="376" />
+        <source>Read scanned pages</source>
+        <translation>读取扫描页</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents/document_card.py" line="372" />
+        <source>Let the vision model read the scanned pages first, so they are part of the summary or answer (one model call per page)</source>
+        <translation>先让视觉模型读取扫描页，使其纳入摘要或回答（每页调用一次模型）</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents/document_card.py" line="377" />
+        <source>Pages that are images without a text layer</source>
+        <translation>只有图像、没有文字层的页面</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents/document_card.py" line="378" />
+        <source>Scanned pages</source>
+        <translation>扫描页</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents/document_card.py" line="379" />
         <source>Document {name}</source>
         <translation>文档 {name}</translation>
     </message>
@@ -319,52 +400,92 @@
 <context>
     <name>DocumentController</name>
     <message>
-        <location filename="../../app/documents/controller.py" line="166" />
+        <location filename="../../app/documents/controller.py" line="182" />
         <source>{name} has no text Hearth can read (a scanned document?).</source>
         <translation>{name} 中没有 Hearth 能读取的文字（可能是扫描文档？）。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="177" />
+        <location filename="../../app/documents/controller.py" line="193" />
+        <source>Answering your question about this document was interrupted when Hearth closed. Finished parts are saved.</source>
+        <translation>Hearth 关闭时，对此文档问题的回答被中断。已完成的部分已保存。</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents/controller.py" line="200" />
         <source>The summary of this document was interrupted when Hearth closed. Finished parts are saved.</source>
         <translation>Hearth 关闭时此文档的摘要被中断。已完成的部分已保存。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="206" />
+        <location filename="../../app/documents/controller.py" line="229" />
         <source>The whole text goes with your next message.</source>
         <translation>全文将随你的下一条消息发送。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="208" />
+        <location filename="../../app/documents/controller.py" line="233" />
+        <source>Ask your question: Hearth reads the whole document to answer it, with page references.</source>
+        <translation>请提问：Hearth 会阅读整个文档来回答，并附页码引用。</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents/controller.py" line="238" />
         <source>Ask your question: the document goes with your next message.</source>
         <translation>请提问：文档将随你的下一条消息发送。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="227" />
+        <location filename="../../app/documents/controller.py" line="265" />
+        <source>Type your question about {name} first.</source>
+        <translation>请先输入关于 {name} 的问题。</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents/controller.py" line="285" />
         <source>{name} is too long for the context, so only the parts that match your question best were sent: {parts}.</source>
         <translation>{name} 太长，无法放入上下文，因此只发送了与你的问题最相关的部分：{parts}。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="256" />
+        <location filename="../../app/documents/controller.py" line="327" />
+        <source>Reading the scanned pages needs a model that sees images: choose one in Models, then try again.</source>
+        <translation>读取扫描页需要能看图的模型：请在“模型”中选择一个，然后重试。</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents/controller.py" line="337" />
         <source>Summarize “{name}”.</source>
         <translation>摘要“{name}”。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="326" />
+        <location filename="../../app/documents/controller.py" line="418" />
+        <source>The answer is in the chat.</source>
+        <translation>回答已放入对话。</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents/controller.py" line="420" />
         <source>The summary is in the chat.</source>
         <translation>摘要已放入对话。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="333" />
+        <location filename="../../app/documents/controller.py" line="426" />
+        <source>Stopped while reading the scanned pages.</source>
+        <translation>在读取扫描页时停止。</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents/controller.py" line="429" />
+        <source>Answering stopped after {done} of {total} parts; finished parts are kept.</source>
+        <translation>回答在完成 {total} 部分中的 {done} 部分后停止；已完成的部分会保留。</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents/controller.py" line="433" />
         <source>Summary stopped after {done} of {total} parts; finished parts are kept.</source>
         <translation>摘要在完成 {total} 部分中的 {done} 部分后停止；已完成的部分会保留。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="386" />
+        <location filename="../../app/documents/controller.py" line="496" />
         <source>The cited document is no longer stored.</source>
         <translation>被引用的文档已不再保存。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="419" />
+        <location filename="../../app/documents/controller.py" line="529" />
+        <source>This page is a scanned image. The vision model read it for the answer, but its reading is no longer stored.</source>
+        <translation>此页是扫描图像。视觉模型曾为回答读取过它，但读取结果已不再保存。</translation>
+    </message>
+    <message>
+        <location filename="../../app/documents/controller.py" line="541" />
         <source>Cited text</source>
         <translation>引用的文字</translation>
     </message>
