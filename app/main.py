@@ -18,6 +18,7 @@ from app.settings_controller import SettingsController
 from app.theme import ThemeManager
 from app.translations import LanguageManager
 from app.ui_state import UiState
+from app.warmup import Warmup
 from engine.errors import HearthError
 from engine.model.bundled import bundled_model_path
 from engine.paths import AppPaths, resolve_paths
@@ -58,6 +59,17 @@ def build_context(
     )
 
 
+def open_window(context: AppContext, *, warm_up: bool = True) -> MainWindow:
+    """Build and show the window, then warm the renderer (lexers, fonts) while the model
+    loads, so the first streamed answer does not pay for it (``window.findChild(Warmup)``).
+    Also used by the benchmark."""
+    window = MainWindow(context)
+    window.show()
+    if warm_up:
+        Warmup(window.chat_view.font(), window).start()
+    return window
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -81,8 +93,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.ctx:
             changes["context_size"] = args.ctx
         context.settings.update(**changes)
-    window = MainWindow(context)
-    window.show()
+    window = open_window(context)
     for warning in (*context.settings.warnings, *context.store.notices):
         window.show_notice(warning)
     if previous_crash:
