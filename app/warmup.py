@@ -75,9 +75,12 @@ CODE_LANGUAGES = (
     "text",
     "plaintext",
     "",
+    "no-such-language",
 )
 """Languages models write most, under the names they use (kept below the chat's lexer cache
-size, so warming never evicts a language the user's own conversations need)."""
+size, so warming never evicts a language the user's own conversations need). The last one is
+unknown on purpose: Pygments looks for plugins the first time a name is not built in (a scan of
+every installed package, ~20 ms), and small models write fences like ``` staan."""
 
 SAMPLES = (
     "Hearth answers: 0123456789",
