@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import re
 import time
 from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -212,7 +213,7 @@ class DocumentJob:
         else:
             single = False
             notes, resumed = yield from self._map(chunks, plan.document_tokens)
-            final_notes = yield from self._reduce(notes)
+            final_notes = yield from self._reduce(_relevant(notes) if self.question else notes)
         self._check_cancel()
         yield JobProgress("final", 0, 1, plan.document_tokens, plan.document_tokens, None)
         prompt = self._final_prompt(final_notes, single)
@@ -222,7 +223,7 @@ class DocumentJob:
                 answer = item
             else:
                 yield item
-        digest = "" if single else _digest(notes)
+        digest = "" if single else _digest(_relevant(notes) if self.question else notes)
         summary = answer + ("\n\nPart by part:\n" + digest if digest else "")
         if self.store is not None and not self.question:
             self.store.summaries.put_final(self._key(), summary)
@@ -314,6 +315,15 @@ class DocumentJob:
 
     def _tokens(self, notes: Sequence[Note]) -> int:
         return sum(self._tokens_of(note) for note in notes)
+
+
+def _relevant(notes: Sequence[Note]) -> list[Note]:
+    """For a question: the parts that had something to say (all of them if none had)."""
+    kept = [note for note in notes if not _NOTHING_RELEVANT.match(note.text.strip())]
+    return kept or list(notes)
+
+
+_NOTHING_RELEVANT = re.compile(r"^\W*nothing relevant\W*$", re.IGNORECASE)
 
 
 def _format_notes(notes: Sequence[Note]) -> str:

@@ -188,3 +188,16 @@ def test_scanned_pages_are_read_by_the_vision_model_before_summarising(
         without = make_job(pdf, vision, store, model_path)
         _, plain = run(without)
         assert plain.dropped == ["p. 2 (scanned, no text layer)"]
+
+
+def test_parts_with_nothing_relevant_are_left_out_of_a_question() -> None:
+    from engine.documents.summarize import Note, _relevant
+
+    notes = [
+        Note("p. 1", "Nothing relevant."),
+        Note("p. 2", "The fee is 5 EUR."),
+        Note("p. 3", " nothing relevant "),
+    ]
+    assert [n.anchor for n in _relevant(notes)] == ["p. 2"]
+    none = [Note("p. 1", "Nothing relevant.")]
+    assert _relevant(none) == none
