@@ -65,7 +65,8 @@ class EngineJob(QObject):
         self._thread.started.connect(self._runner.run)
         self._runner.produced.connect(self.produced)
         self._runner.failed.connect(self.failed)
-        self._runner.finished.connect(self._thread.quit)
+        # quit() is thread-safe: called directly, a GUI thread blocked in wait() is not needed.
+        self._runner.finished.connect(self._thread.quit, Qt.ConnectionType.DirectConnection)
         self._thread.finished.connect(self._on_thread_finished)
 
     def start(self) -> None:

@@ -64,3 +64,19 @@ def test_a_bug_in_a_task_is_raised_on_the_gui_thread(qtbot: QtBot) -> None:
         qtbot.waitUntil(lambda: not tasks.busy, timeout=5000)
     assert tasks.close()
     assert len(caught) == 1 and caught[0][0] is ZeroDivisionError
+
+
+def test_a_finished_job_can_be_waited_for_without_the_event_loop(qtbot: QtBot) -> None:
+    import time
+
+    from app.engine_bridge import EngineJob
+
+    job = EngineJob(lambda: iter([1, 2]))
+    job.start()
+    deadline = time.monotonic() + 5
+    while job.is_running() and time.monotonic() < deadline:
+        time.sleep(0.01)  # the GUI thread does not process events, as when the window closes
+    started = time.monotonic()
+    assert job.wait(3000)
+    assert time.monotonic() - started < 1.0
+    qtbot.waitSignal(job.finished, timeout=1000).wait()  # then reported on the GUI thread
