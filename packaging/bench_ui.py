@@ -68,8 +68,10 @@ TRACED = (
     "app.main_window:MainWindow._update_busy",
     "app.main_window:MainWindow._update_title",
     "app.status_panel:StatusPanel.show_stats",
+    "engine.store.recorder:AnswerRecorder._flush_locked",
 )
-"""What ``--explain`` times: the GUI-thread work a streamed answer triggers."""
+"""What ``--explain`` times: the GUI-thread work a streamed answer triggers, and the answer's
+saving on the job thread (shown as ``[thread]``: it competes for the GIL, not for the loop)."""
 
 
 class StallExplainer:
@@ -108,8 +110,14 @@ class StallExplainer:
 
         @functools.wraps(function)
         def timed(*args: Any, **kwargs: Any) -> Any:
-            if threading.get_ident() != gui_thread:  # e.g. the warm-up thread
-                return function(*args, **kwargs)
+            if threading.get_ident() != gui_thread:  # the job thread, the warm-up thread
+                begin = time.perf_counter()
+                try:
+                    return function(*args, **kwargs)
+                finally:
+                    end = time.perf_counter()
+                    if end - begin > 0.0002:
+                        spans.append((begin, end, f"[{threading.current_thread().name}] {name}"))
             begin = time.perf_counter()
             self._depth += 1
             try:
@@ -130,7 +138,7 @@ class StallExplainer:
         for start, stop, name in self.spans:
             if stop >= begin and start <= end:
                 spent[name].append((min(stop, end) - max(start, begin)) * 1000)
-                if not name.startswith(" "):
+                if not name.startswith((" ", "[")):
                     top_level += spent[name][-1]
         lines = [
             f"stall {stall_ms:5.1f} ms at {note}: GUI thread CPU {cpu_ms:.1f} ms, "
