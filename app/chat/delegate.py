@@ -17,6 +17,7 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     QPoint,
+    QPointF,
     QRect,
     QRectF,
     QSize,
@@ -25,7 +26,14 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QAbstractTextDocumentLayout, QColor, QPainter, QPalette, QTextDocument
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from app.chat.markdown import DARK, LIGHT, Palette, render_markdown, render_plain
+from app.chat.markdown import (
+    DARK,
+    LIGHT,
+    Palette,
+    render_markdown,
+    render_plain,
+    settled_length,
+)
 from app.chat.model import ChatRoles, ChatRow
 from app.composer.attachments import collapse_documents
 
@@ -47,10 +55,32 @@ def is_dark(palette: QPalette) -> bool:
 
 @dataclass
 class _Layout:
-    document: QTextDocument
+    """A message laid out: one document, or for a streaming answer a stack of parts."""
+
+    parts: list[QTextDocument]
+    """Drawn one under the other. A streaming answer is [header, finished chunks..., tail]:
+    each finished chunk is laid out once and only the tail changes as tokens arrive."""
     code_blocks: list[str]
     bubble: QRect
-    """Where the document sits, relative to the item's top-left corner."""
+    """Where the parts sit, relative to the item's top-left corner."""
+    settled: int = 0
+    """Streaming: how much of the text the finished chunks hold."""
+    settled_blocks: int = 0
+    """Streaming: how many code blocks the finished chunks hold."""
+
+    def part_at(self, y: float) -> tuple[QTextDocument, float]:
+        """The part under ``y`` (bubble coordinates) and its top."""
+        top = 0.0
+        for part in self.parts:
+            height = part.size().height()
+            if y < top + height:
+                return part, top
+            top += height
+        return self.parts[-1], top - self.parts[-1].size().height()
+
+    @property
+    def height(self) -> int:
+        return int(sum(part.size().height() for part in self.parts)) + 1
 
 
 def _status_line(row: ChatRow, palette: Palette) -> str:
@@ -131,7 +161,6 @@ def _stats_line(row: ChatRow, palette: Palette) -> str:
 def message_html(row: ChatRow, palette: Palette) -> tuple[str, list[str]]:
     """The HTML of one message and the sources of its code blocks."""
     if row.message.role == "user":
-        who = QCoreApplication.translate("MessageDelegate", "You")
         shown, documents = collapse_documents(row.text)
         body, blocks = render_plain(shown), []
         for name in documents:
@@ -141,11 +170,11 @@ def message_html(row: ChatRow, palette: Palette) -> tuple[str, list[str]]:
             body += f'<p style="color:{palette.muted};">▤ {html.escape(note)}</p>'
 
     else:
-        who = QCoreApplication.translate("MessageDelegate", "Hearth")
         rendered = render_markdown(
             row.text or ("…" if row.streaming else ""),
             palette,
             copy_label=QCoreApplication.translate("MessageDelegate", "Copy"),
+            streaming=row.streaming,
         )
         body, blocks = rendered.html, rendered.code_blocks
     attachments = ""
@@ -153,14 +182,26 @@ def message_html(row: ChatRow, palette: Palette) -> tuple[str, list[str]]:
         names = ", ".join(html.escape(a.filename or a.kind) for a in row.message.attachments)
         label = html.escape(QCoreApplication.translate("MessageDelegate", "Attached:"))
         attachments = f'<p style="color:{palette.muted};">{label} {names}</p>'
+    return (
+        message_header(row, palette)
+        + attachments
+        + body
+        + _status_line(row, palette)
+        + _footer(row, palette),
+        blocks,
+    )
+
+
+def message_header(row: ChatRow, palette: Palette) -> str:
+    """Who wrote the message, with the answer's figures once it is finished."""
+    if row.message.role == "user":
+        who = QCoreApplication.translate("MessageDelegate", "You")
+    else:
+        who = QCoreApplication.translate("MessageDelegate", "Hearth")
     stats = _stats_line(row, palette)
-    header = (
+    return (
         f'<p style="color:{palette.muted};"><b>{html.escape(who)}</b>'
         f"{' &nbsp; ' + stats if stats else ''}</p>"
-    )
-    return (
-        header + attachments + body + _status_line(row, palette) + _footer(row, palette),
-        blocks,
     )
 
 
@@ -189,27 +230,99 @@ class MessageDelegate(QStyledItemDelegate):
             self._layouts.move_to_end(row.message.id)
             return cached[1]
         palette = DARK if dark else LIGHT
-        markup, blocks = message_html(row, palette)
-        document = QTextDocument()
-        document.setDefaultFont(option.font)
-        document.setDocumentMargin(10)
-        document.setHtml(markup)
         available = width - 2 * OUTER_MARGIN
-        if row.message.role == "user":
-            document.setTextWidth(available * USER_BUBBLE_SHARE)
-            ideal = min(available * USER_BUBBLE_SHARE, document.idealWidth() + 20)
-            document.setTextWidth(max(160.0, ideal))
-            doc_width = int(document.size().width())
-            bubble = QRect(width - OUTER_MARGIN - doc_width, VERTICAL_GAP, doc_width, 0)
+        if row.streaming and row.message.role == "assistant":
+            previous = cached[1] if cached is not None and cached[0][1:] == key[1:] else None
+            layout = self._streaming_layout(row, option, palette, available, previous)
         else:
-            document.setTextWidth(available)
-            bubble = QRect(OUTER_MARGIN, VERTICAL_GAP, int(available), 0)
-        bubble.setHeight(int(document.size().height()) + 1)
-        layout = _Layout(document, blocks, bubble)
+            markup, blocks = message_html(row, palette)
+            document = self._document(option, markup)
+            if row.message.role == "user":
+                document.setTextWidth(available * USER_BUBBLE_SHARE)
+                ideal = min(available * USER_BUBBLE_SHARE, document.idealWidth() + 20)
+                document.setTextWidth(max(160.0, ideal))
+                doc_width = int(document.size().width())
+                bubble = QRect(width - OUTER_MARGIN - doc_width, VERTICAL_GAP, doc_width, 0)
+            else:
+                document.setTextWidth(available)
+                bubble = QRect(OUTER_MARGIN, VERTICAL_GAP, int(available), 0)
+            layout = _Layout([document], blocks, bubble)
+        layout.bubble.setHeight(layout.height)
         self._layouts[row.message.id] = (key, layout)
         self._layouts.move_to_end(row.message.id)
         while len(self._layouts) > _CACHE_LIMIT:
             self._layouts.popitem(last=False)
+        return layout
+
+    @staticmethod
+    def _document(
+        option: QStyleOptionViewItem, markup: str, *, top: bool = True, bottom: bool = True
+    ) -> QTextDocument:
+        document = QTextDocument()
+        document.setDefaultFont(option.font)
+        document.setDocumentMargin(10)
+        if not (top and bottom):  # a part of a stack: no margin where the parts meet
+            frame = document.rootFrame().frameFormat()
+            if not top:
+                frame.setTopMargin(0)
+            if not bottom:
+                frame.setBottomMargin(0)
+            document.rootFrame().setFrameFormat(frame)
+        document.setHtml(markup)
+        return document
+
+    def _streaming_layout(
+        self,
+        row: ChatRow,
+        option: QStyleOptionViewItem,
+        palette: Palette,
+        available: float,
+        previous: _Layout | None,
+    ) -> _Layout:
+        """An answer being written: earlier parts are reused, only new text is laid out.
+
+        The cost of a token is the cost of the unfinished paragraph (or code block), not of
+        the whole answer; the finished message is laid out again as one document.
+        """
+        text = row.text
+        copy = _tr("Copy")
+        if previous is None or len(previous.parts) < 2 or len(text) < previous.settled:
+            header = self._document(option, message_header(row, palette), bottom=False)
+            header.setTextWidth(available)
+            layout = _Layout([header], [], QRect(OUTER_MARGIN, VERTICAL_GAP, int(available), 0))
+        else:
+            layout = _Layout(
+                previous.parts[:-1],
+                previous.code_blocks[: previous.settled_blocks],
+                QRect(previous.bubble),
+                previous.settled,
+                previous.settled_blocks,
+            )
+        settled = settled_length(text)
+        if settled > layout.settled:
+            chunk = render_markdown(
+                text[layout.settled : settled],
+                palette,
+                copy_label=copy,
+                first_block=layout.settled_blocks,
+            )
+            part = self._document(option, chunk.html, top=False, bottom=False)
+            part.setTextWidth(available)
+            layout.parts.append(part)
+            layout.code_blocks += chunk.code_blocks
+            layout.settled = settled
+            layout.settled_blocks = len(layout.code_blocks)
+        tail = render_markdown(
+            text[layout.settled :] or ("" if layout.settled else "…"),
+            palette,
+            copy_label=copy,
+            streaming=True,
+            first_block=layout.settled_blocks,
+        )
+        end = self._document(option, tail.html + _status_line(row, palette), top=False)
+        end.setTextWidth(available)
+        layout.parts.append(end)
+        layout.code_blocks = layout.code_blocks + tail.code_blocks
         return layout
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
@@ -239,8 +352,11 @@ class MessageDelegate(QStyledItemDelegate):
         painter.translate(bubble.topLeft())
         context = QAbstractTextDocumentLayout.PaintContext()
         context.palette.setColor(QPalette.ColorRole.Text, palette.color(QPalette.ColorRole.Text))
-        context.clip = QRectF(0, 0, bubble.width(), bubble.height())
-        layout.document.documentLayout().draw(painter, context)
+        for part in layout.parts:
+            height = part.size().height()
+            context.clip = QRectF(0, 0, bubble.width(), height)
+            part.documentLayout().draw(painter, context)
+            painter.translate(0, height)
         painter.restore()
 
     def anchor_at(self, option: QStyleOptionViewItem, index: Index, pos: QPoint) -> str | None:
@@ -250,12 +366,18 @@ class MessageDelegate(QStyledItemDelegate):
         bubble = layout.bubble.translated(rect.topLeft())
         if not bubble.contains(pos):
             return None
-        local = pos - bubble.topLeft()
-        anchor = layout.document.documentLayout().anchorAt(local.toPointF())
+        local = (pos - bubble.topLeft()).toPointF()
+        part, top = layout.part_at(local.y())
+        anchor = part.documentLayout().anchorAt(local - QPointF(0, top))
         return anchor or None
 
-    def document(self, option: QStyleOptionViewItem, index: Index) -> QTextDocument:
-        return self._layout(option, index).document
+    def rendered(self, option: QStyleOptionViewItem, index: Index) -> tuple[str, str]:
+        """The plain text and the HTML drawn for a message (all of its parts)."""
+        parts = self._layout(option, index).parts
+        return (
+            "\n".join(part.toPlainText() for part in parts),
+            "\n".join(part.toHtml() for part in parts),
+        )
 
     def code_block(self, option: QStyleOptionViewItem, index: Index, number: int) -> str | None:
         blocks = self._layout(option, index).code_blocks

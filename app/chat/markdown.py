@@ -71,8 +71,11 @@ def _lexer(language: str) -> Lexer:
         return TextLexer()
 
 
+@lru_cache(maxsize=256)
 def highlight_code(code: str, language: str, palette: Palette) -> str:
-    """HTML spans with inline colours for ``code`` (plain escaped text for huge blocks)."""
+    """HTML spans with inline colours for ``code`` (plain escaped text for huge blocks).
+
+    Cached: a finished block of a streaming answer is highlighted once, not at every flush."""
     if len(code) > _MAX_HIGHLIGHT_CHARS:
         return html.escape(code)
     return str(highlight(code, _lexer(language), _formatter(palette.pygments_style)))
@@ -88,9 +91,13 @@ class _Renderer(RendererHTML):
 
     def _code_block(self, code: str, language: str, env: EnvType) -> str:
         blocks: list[str] = env.setdefault("code_blocks", [])
-        index = len(blocks)
+        local = len(blocks)
+        index = local + int(env.get("block_offset", 0))  # its number in the whole message
         blocks.append(code)
-        body = highlight_code(code.rstrip("\n"), language, self.palette).rstrip("\n")
+        if env.get("open_fence") == local:  # still being written: plain until it closes
+            body = html.escape(code.rstrip("\n"))
+        else:
+            body = highlight_code(code.rstrip("\n"), language, self.palette).rstrip("\n")
         p = self.palette
         label = html.escape(language.strip().split()[0]) if language.strip() else "&nbsp;"
         return (
@@ -136,19 +143,83 @@ def _parser(palette: Palette, copy_label: str) -> MarkdownIt:
     return parser
 
 
-def render_markdown(text: str, palette: Palette = LIGHT, *, copy_label: str = "Copy") -> Rendered:
+def _open_fence(tokens: Sequence[Token], text: str) -> int | None:
+    """The number of the last code block if its fence is not closed yet (a streaming answer)."""
+    blocks = [t for t in tokens if t.type in ("fence", "code_block")]
+    if not blocks or blocks[-1].type != "fence" or blocks[-1].map is None:
+        return None
+    last = blocks[-1]
+    start, end = blocks[-1].map
+    lines = text.rstrip("\n").split("\n")
+    if end < len(lines):
+        return None  # text follows the block: it was closed
+    closing = lines[-1].strip()
+    closed = (
+        end - start > 1
+        and closing.startswith(last.markup)
+        and (closing == closing[0] * len(closing))
+    )
+    return None if closed else len(blocks) - 1
+
+
+def render_markdown(
+    text: str,
+    palette: Palette = LIGHT,
+    *,
+    copy_label: str = "Copy",
+    streaming: bool = False,
+    first_block: int = 0,
+) -> Rendered:
     """Render ``text`` (Markdown) to HTML for a QTextDocument.
 
     An unclosed code fence (common while an answer streams) is rendered as a code block.
+    ``first_block``: how many code blocks come before this text in the message (a streaming
+    answer is rendered in parts), so the copy links number them in the whole message.
     """
-    env: EnvType = {}
-    body = _parser(palette, copy_label).render(text, env)
+    parser = _parser(palette, copy_label)
+    env: EnvType = {"block_offset": first_block}
+    tokens = parser.parse(text, env)
+    if streaming:
+        env["open_fence"] = _open_fence(tokens, text)
+    body = parser.renderer.render(tokens, parser.options, env)
     body = body.replace(
         "<table>\n",
         f'<table border="1" cellspacing="0" cellpadding="4" '
         f'style="border-color:{palette.code_border}; border-style: solid;">\n',
     )
     return Rendered(html=body, code_blocks=list(env.get("code_blocks", [])))
+
+
+def settled_length(text: str) -> int:
+    """How much of a streaming answer is finished Markdown: the text up to the last blank line
+    that is outside a code fence and followed by an unindented line. What comes before it
+    renders the same whatever is appended, so it is laid out once; only the rest changes.
+    """
+    fence = ""
+    position = 0
+    settled = 0
+    blank_end = 0  # the end of a blank line waiting for the line after it
+    for line in text.splitlines(keepends=True):
+        complete = line.endswith("\n")
+        stripped = line.strip()
+        if fence:
+            if complete and stripped.startswith(fence) and stripped == stripped[0] * len(stripped):
+                fence = ""
+        elif stripped.startswith(("```", "~~~")):
+            marker = stripped[0]
+            fence = marker * (len(stripped) - len(stripped.lstrip(marker)))
+            if blank_end and not line[0].isspace():
+                settled = blank_end
+            blank_end = 0
+        elif not stripped:
+            if complete and position:
+                blank_end = position + len(line)
+        elif blank_end:
+            if not line[0].isspace():
+                settled = blank_end
+            blank_end = 0
+        position += len(line)
+    return settled
 
 
 def render_plain(text: str) -> str:

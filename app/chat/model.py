@@ -115,6 +115,23 @@ class ChatModel(QAbstractListModel):
         self._rows[:0] = [self._row(m, siblings) for m in messages]
         self.endInsertRows()
 
+    def append_messages(self, messages: list[Message]) -> None:
+        """New messages at the end of the branch (a question and its answer starting)."""
+        if not messages:
+            return
+        self.flush_stream()
+        if self._rows:  # the old end is no longer the last row (no "Continue" there)
+            before = self._rows[-1]
+            before.last = False
+            before.revision += 1
+            index = self.index(len(self._rows) - 1)
+            self.dataChanged.emit(index, index)
+        start = len(self._rows)
+        self.beginInsertRows(QModelIndex(), start, start + len(messages) - 1)
+        self._rows += [self._row(m, {}) for m in messages]
+        self._rows[-1].last = True
+        self.endInsertRows()
+
     @staticmethod
     def _row(message: Message, siblings: dict[int, SiblingInfo]) -> ChatRow:
         info = siblings.get(message.id, SiblingInfo(ids=(message.id,), index=0))

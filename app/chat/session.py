@@ -230,7 +230,8 @@ class ChatSession(QObject):
         messages = branch_messages(self._store, path, settings.system_prompt)
         self._recorder = recorder
         self._streaming_conversation = conversation_id
-        self.reload()
+        if not self._show_new_answer(path, recorder.message_id, continued is not None):
+            self.reload()
         self.history_changed.emit()
         max_tokens = self.max_tokens_override or settings.max_tokens
         sampling = settings.sampling()
@@ -253,6 +254,23 @@ class ChatSession(QObject):
         self._job = job
         job.start()
         self.busy_changed.emit(True)
+
+    def _show_new_answer(self, path: Sequence[Message], answer_id: int, continued: bool) -> bool:
+        """Show the new turn without reloading the list (only the new rows are laid out).
+        False when it is not a plain addition at the end (regenerate, edit): reload then."""
+        rows = self.model.rows()
+        if continued:
+            if not rows or rows[-1].message.id != answer_id:
+                return False
+            self.model.replace_message(self._store.messages.get(answer_id), streaming=True)
+            self._sync_streaming_row()
+            return True
+        question = path[-1]
+        shown_leaf = rows[-1].message.id if rows else None
+        if question.parent_id != shown_leaf or self.model.position_of(question.id) is not None:
+            return False
+        self.model.append_messages([question, self._store.messages.get(answer_id)])
+        return True
 
     def _showing_stream(self) -> bool:
         return (
@@ -300,4 +318,3 @@ class ChatSession(QObject):
         self.history_changed.emit()
         if recorder is not None:
             self.answer_finished.emit(recorder.message_id)
-

@@ -39,9 +39,11 @@ class ChatView(QListView):
         self.setItemDelegate(self._delegate)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # A steady width: rows are laid out (and cached) once, not again when the bar appears.
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.setResizeMode(QListView.ResizeMode.Adjust)
         self.setLayoutMode(QListView.LayoutMode.Batched)
-        self.setBatchSize(40)
+        self.setBatchSize(6)
         self.setUniformItemSizes(False)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setMouseTracking(True)
@@ -114,8 +116,7 @@ class ChatView(QListView):
     def rendered(self, position: int) -> tuple[str, str]:
         """The plain text and the HTML drawn for a row (tests, screen readers, debugging)."""
         index = self.model().index(position, 0)
-        document = self._delegate.document(self._option_for(index), index)
-        return document.toPlainText(), document.toHtml()
+        return self._delegate.rendered(self._option_for(index), index)
 
     def anchor_at(self, pos: QPoint) -> tuple[QModelIndex, str | None]:
         index = self.indexAt(pos)

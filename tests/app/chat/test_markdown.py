@@ -29,3 +29,20 @@ def test_untrusted_html_and_links_are_neutralised() -> None:
 
 def test_dark_palette_uses_dark_code_background() -> None:
     assert DARK.code_background in render_markdown("```\nx\n```", DARK).html
+
+
+def test_settled_length_stops_before_the_unfinished_part() -> None:
+    from app.chat.markdown import settled_length
+
+    text = "One.\n\nTwo\n\n```py\nx = 1\n\ny = 2\n```\n\n- item\n\n  more of it\n\nLast"
+    done = settled_length(text)
+    assert text[done:] == "Last"
+    assert settled_length("One.\n\n") == 0  # the blank line waits for the next line
+    assert settled_length("One.\n\n```\ncode\n\nstill code") == len("One.\n\n")
+    assert settled_length("- item\n\n  continued") == 0  # an indented line keeps the item open
+
+
+def test_code_blocks_of_a_later_part_are_numbered_in_the_whole_message() -> None:
+    rendered = render_markdown("```\nlater\n```", first_block=3)
+    assert f'href="{COPY_CODE_SCHEME}3"' in rendered.html
+    assert rendered.code_blocks == ["later\n"]

@@ -1,0 +1,87 @@
+"""A streaming answer is laid out in parts: finished paragraphs once, only the tail per token."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+
+from app.chat.markdown import COPY_CODE_SCHEME
+from app.chat.model import ChatModel
+from app.chat.view import ChatView
+from engine.paths import resolve_paths
+from engine.store import HistoryStore
+
+ANSWER = (
+    "First paragraph of the answer.\n\n"
+    "A second one, with `inline` code.\n\n"
+    "```python\nprint(1)\n\nprint(2)\n```\n\n"
+    "- a list item\n\n"
+    "  still the same item\n\n"
+    "The closing words of the answer."
+)
+
+
+def _words(text: str) -> list[str]:
+    return text.replace("Copy", " ").split()
+
+
+def test_finished_parts_are_reused_while_the_answer_streams(qtbot: QtBot, tmp_path: Path) -> None:
+    store = HistoryStore.open(resolve_paths(tmp_path).ensure())
+    conversation = store.conversations.create()
+    user = store.messages.add_user(conversation.id, "Explain")
+    recorder = store.messages.start_assistant(conversation.id, parent=user.id)
+    model = ChatModel()
+    model.set_messages(store.messages.active_path(conversation.id), {})
+    view = ChatView(model)
+    qtbot.addWidget(view)
+    view.resize(700, 500)
+    view.show()
+    delegate = view._delegate
+    index = model.index(1, 0)
+
+    seen: dict[int, int] = {}  # id of a finished part -> times it was laid out again
+    for start in range(0, len(ANSWER), 3):  # three characters per flush
+        model.append_stream(ANSWER[start : start + 3])
+        model.flush_stream()
+        layout = delegate._layout(view._option_for(index), index)
+        for part in layout.parts[1:-1]:
+            seen.setdefault(id(part), 0)
+        assert layout.bubble.height() >= sum(int(p.size().height()) for p in layout.parts)
+    # header, four finished chunks (paragraph, paragraph, code, the two-paragraph item), tail
+    assert len(layout.parts) == 6
+    kept = [id(part) for part in layout.parts[1:-1]]
+    assert set(kept) <= set(seen)  # the same documents as when each chunk was finished
+    assert len(seen) == 4  # each finished chunk was laid out exactly once
+
+    text, html = view.rendered(1)
+    assert f'href="{COPY_CODE_SCHEME}0"' in html
+    assert delegate.code_block(view._option_for(index), index, 0) == "print(1)\n\nprint(2)\n"
+
+    recorder.append(ANSWER)
+    saved = recorder.finish()
+    assert saved is not None
+    model.replace_message(saved)
+    final = delegate._layout(view._option_for(index), index)
+    assert len(final.parts) == 1  # the finished answer is one document again
+    final_text, _ = view.rendered(1)
+    streamed, finished = _words(text), _words(final_text)
+    end = len(streamed) - streamed[::-1].index("answer.")  # the body, without the status line
+    assert finished[:end] == streamed[:end]
+    store.close()
+
+
+def test_a_streaming_answer_starts_with_a_placeholder(qtbot: QtBot, tmp_path: Path) -> None:
+    store = HistoryStore.open(resolve_paths(tmp_path).ensure())
+    conversation = store.conversations.create()
+    user = store.messages.add_user(conversation.id, "Hi")
+    store.messages.start_assistant(conversation.id, parent=user.id)
+    model = ChatModel()
+    model.set_messages(store.messages.active_path(conversation.id), {})
+    view = ChatView(model)
+    qtbot.addWidget(view)
+    view.resize(600, 400)
+    view.show()
+    text, _ = view.rendered(1)
+    assert "…" in text
+    store.close()
