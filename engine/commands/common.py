@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from engine.chat.sampling import SAMPLING_PRESETS, SamplingParams
 from engine.errors import HearthError
@@ -14,27 +16,27 @@ from engine.paths import AppPaths, resolve_paths
 from engine.worker.client import EngineClient
 from engine.worker.protocol import ModelConfig
 
+N = TypeVar("N", int, float)
 
-def positive_int(text: str) -> int:
-    """An argparse type: a whole number above zero."""
+
+def _positive(text: str, convert: Callable[[str], N], noun: str) -> N:
     try:
-        value = int(text)
+        value = convert(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        raise argparse.ArgumentTypeError(f"{text!r} is not {noun}") from None
     if value <= 0:
         raise argparse.ArgumentTypeError("must be positive")
     return value
+
+
+def positive_int(text: str) -> int:
+    """An argparse type: a whole number above zero."""
+    return _positive(text, int, "a whole number")
 
 
 def positive_float(text: str) -> float:
     """An argparse type: a number above zero."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError("must be positive")
-    return value
+    return _positive(text, float, "a number")
 
 
 def paths_from(args: argparse.Namespace) -> AppPaths:

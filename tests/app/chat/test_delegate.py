@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from pytestqt.qtbot import QtBot
 
 from app.chat.markdown import COPY_CODE_SCHEME
 from app.chat.model import ChatModel
 from app.chat.view import ChatView
 from engine.paths import resolve_paths
-from engine.store import HistoryStore
+from engine.store import AnswerRecorder, HistoryStore
 
 ANSWER = (
     "First paragraph of the answer.\n\n"
@@ -26,8 +28,15 @@ def _words(text: str) -> list[str]:
     return text.replace("Copy", " ").split()
 
 
-def test_finished_parts_are_reused_while_the_answer_streams(qtbot: QtBot, tmp_path: Path) -> None:
-    store = HistoryStore.open(resolve_paths(tmp_path).ensure())
+@pytest.fixture()
+def store(tmp_path: Path) -> Iterator[HistoryStore]:
+    opened = HistoryStore.open(resolve_paths(tmp_path).ensure())
+    yield opened
+    opened.close()
+
+
+def streaming_view(qtbot: QtBot, store: HistoryStore) -> tuple[ChatView, ChatModel, AnswerRecorder]:
+    """A question and an answer that has just started, shown in a real chat view."""
     conversation = store.conversations.create()
     user = store.messages.add_user(conversation.id, "Explain")
     recorder = store.messages.start_assistant(conversation.id, parent=user.id)
@@ -37,6 +46,13 @@ def test_finished_parts_are_reused_while_the_answer_streams(qtbot: QtBot, tmp_pa
     qtbot.addWidget(view)
     view.resize(700, 500)
     view.show()
+    return view, model, recorder
+
+
+def test_finished_parts_are_reused_while_the_answer_streams(
+    qtbot: QtBot, store: HistoryStore
+) -> None:
+    view, model, recorder = streaming_view(qtbot, store)
     delegate = view._delegate
     index = model.index(1, 0)
 
@@ -68,20 +84,9 @@ def test_finished_parts_are_reused_while_the_answer_streams(qtbot: QtBot, tmp_pa
     streamed, finished = _words(text), _words(final_text)
     end = len(streamed) - streamed[::-1].index("answer.")  # the body, without the status line
     assert finished[:end] == streamed[:end]
-    store.close()
 
 
-def test_a_streaming_answer_starts_with_a_placeholder(qtbot: QtBot, tmp_path: Path) -> None:
-    store = HistoryStore.open(resolve_paths(tmp_path).ensure())
-    conversation = store.conversations.create()
-    user = store.messages.add_user(conversation.id, "Hi")
-    store.messages.start_assistant(conversation.id, parent=user.id)
-    model = ChatModel()
-    model.set_messages(store.messages.active_path(conversation.id), {})
-    view = ChatView(model)
-    qtbot.addWidget(view)
-    view.resize(600, 400)
-    view.show()
+def test_a_streaming_answer_starts_with_a_placeholder(qtbot: QtBot, store: HistoryStore) -> None:
+    view, _model, _recorder = streaming_view(qtbot, store)
     text, _ = view.rendered(1)
     assert "…" in text
-    store.close()
