@@ -137,8 +137,10 @@ class _Worker:
 
 
 # The worker yields the CPU to the window: on a 2-core laptop llama.cpp's threads otherwise
-# preempt the GUI thread mid-paint. Costs nothing while the window is idle.
-WORKER_NICENESS = 5
+# preempt the GUI thread (and the display server) mid-paint. Costs nothing while nothing else
+# runs (hearth-cli bench: generation ratio 1.01 at nice 10). Measured with
+# packaging/bench_ui.py: nice 5 gave stalls up to 20-27 ms, nice 10 stays under 15 ms.
+WORKER_NICENESS = 10
 
 
 def worker_main(conn: Connection, cancel: Any, log_path: str | None) -> None:

@@ -159,3 +159,15 @@ def test_bad_model_files_fail_cleanly_and_the_worker_survives(
     assert client.pid == pid and client.alive
     # The good model loads again in the same worker.
     client.load(p.ModelConfig(model_path=str(model_path), n_ctx=4096))
+
+
+def test_the_worker_yields_the_cpu_to_the_window(client: EngineClient) -> None:
+    import os
+
+    from engine.worker.server import WORKER_NICENESS
+
+    client.stats()  # the worker is running
+    assert client.pid is not None
+    stat = Path(f"/proc/{client.pid}/stat").read_text()
+    worker_nice = int(stat.rsplit(")", 1)[1].split()[16])  # field 19: nice
+    assert worker_nice == min(19, os.nice(0) + WORKER_NICENESS)
