@@ -40,7 +40,7 @@ from app.composer.attachments import PendingImage
 from app.composer.composer import Composer
 from app.context import AppContext
 from app.documents.controller import DocumentController
-from app.engine_bridge import EngineJob
+from app.engine_bridge import EngineJob, StoreTasks
 from app.models.registry import ModelEntry
 from app.notices import Level, NoticeBar
 from app.sidebar.sidebar import Sidebar
@@ -103,6 +103,10 @@ class MainWindow(QMainWindow):
 
     def _build(self) -> None:
         self.sidebar = Sidebar(self.context.store, self)
+        # Writes a user starts that may take a while (image attachments, exports) run here,
+        # in order, off the GUI thread.
+        self._file_tasks = StoreTasks(self, name="window-files")
+        self._sending = False
 
         self.title_label = QLabel(self)
         self.title_label.setObjectName("conversationTitle")
@@ -448,7 +452,7 @@ class MainWindow(QMainWindow):
 
     def send(self) -> None:
         text = self.composer.text().strip()
-        if self.session.busy or self.documents.busy or not self._loaded:
+        if self.session.busy or self.documents.busy or not self._loaded or self._sending:
             return
         editing = self.composer.editing_message_id
         if editing is not None:
@@ -497,27 +501,50 @@ class MainWindow(QMainWindow):
                 ),
                 Level.WARNING,
             )
-        refs += self._image_refs(images)
-        if self._guard(lambda: self.session.send(text + suffix, refs)):
+        if not images:
+            self._send_saved(text + suffix, refs)
+            return
+        # Images are saved (hashed, written, synced: tens of ms for a photo) off the GUI
+        # thread; the message is sent once they are in the store. The composer keeps them
+        # until then.
+        self._sending = True
+        entry = self.model_entry
+        mmproj = str(entry.mmproj) if entry is not None and entry.mmproj else None
+        self._file_tasks.submit(
+            lambda: self._image_refs(images, mmproj),
+            lambda saved: self._send_saved(text + suffix, refs + saved),
+            self._send_failed,
+        )
+
+    def _send_saved(self, text: str, refs: list[AttachmentRef]) -> None:
+        self._sending = False
+        if self._closing:
+            return
+        if self._guard(lambda: self.session.send(text, refs)):
             self.composer.editor.clear()
             self.composer.clear_images()
             self.chat_view.follow()
+
+    def _send_failed(self, error: HearthError) -> None:
+        self._sending = False
+        self.show_notice(str(error), Level.ERROR)
 
     def _send_without_images(self) -> None:
         self.composer.clear_images()
         self.send()
 
-    def _image_refs(self, images: Sequence[PendingImage]) -> list[AttachmentRef]:
-        refs: list[AttachmentRef] = []
-        entry = self.model_entry
-        mmproj = str(entry.mmproj) if entry is not None and entry.mmproj else None
-        for image in images:
-            attachment = ImageAttachment(image.data, image.mode.value, image.zoom_box, image.name)
-            try:
-                refs.append(image_attachment_ref(self._store, attachment, mmproj))
-            except HearthError as exc:
-                self.show_notice(str(exc), Level.ERROR)
-        return refs
+    def _image_refs(
+        self, images: Sequence[PendingImage], mmproj: str | None
+    ) -> list[AttachmentRef]:
+        """Runs on the file-task thread: save the images with their recipes."""
+        return [
+            image_attachment_ref(
+                self._store,
+                ImageAttachment(image.data, image.mode.value, image.zoom_box, image.name),
+                mmproj,
+            )
+            for image in images
+        ]
 
     def stop(self) -> None:
         if self.session.busy:
@@ -594,12 +621,14 @@ class MainWindow(QMainWindow):
         if not name:
             return
         fmt: ExportFormat = "html" if "html" in chosen else "json" if "json" in chosen else "md"
-        try:
-            export_to_file(self._store, [conversation_id], fmt, Path(name))
-        except HearthError as exc:
-            self.show_notice(str(exc), Level.ERROR)
-            return
-        self.statusBar().showMessage(self.tr("Exported to {path}").format(path=name), 5000)
+        self.statusBar().showMessage(self.tr("Exporting…"))
+        self._file_tasks.submit(
+            lambda: export_to_file(self._store, [conversation_id], fmt, Path(name)),
+            lambda _: self.statusBar().showMessage(
+                self.tr("Exported to {path}").format(path=name), 5000
+            ),
+            lambda error: self.show_notice(str(error), Level.ERROR),
+        )
 
     # ------------------------------------------------------------------ engine events
 
@@ -920,6 +949,7 @@ class MainWindow(QMainWindow):
         self.documents.cancel_summary()
         self.session.wait()
         self.documents.wait()
+        self._file_tasks.close()  # an export or a send being saved finishes first
         if self._load_job is not None:
             self._load_job.wait(60000)
         event.accept()

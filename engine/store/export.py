@@ -17,7 +17,7 @@ from typing import BinaryIO, Literal
 
 from engine import __version__
 from engine.store.blobs import sniff_image_mime
-from engine.store.errors import StoreError
+from engine.store.errors import StoreError, friendly_errors
 from engine.store.files import atomic_writer
 from engine.store.records import (
     Attachment,
@@ -290,7 +290,7 @@ def export_to_file(
 ) -> int:
     """Write an export atomically (complete file or none); returns the conversation count."""
     count = len(conversation_ids(store, ids))
-    with atomic_writer(destination) as out:
+    with friendly_errors(destination, "export"), atomic_writer(destination) as out:
         if fmt == "json":
             write_json(store, ids, out)
         elif fmt == "md":

@@ -322,3 +322,27 @@ def test_a_long_conversation_opens_and_scrolls(qtbot: QtBot, make_window: Window
     assert (
         window.chat_model.rows()[0].text == "Question 400"
     )  # 1,200 messages: 1000-1199, then 800-999
+
+
+def test_export_runs_in_the_background_and_reports(
+    qtbot: QtBot, make_window: WindowFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    window = make_window()
+    store = window.context.store
+    conversation = store.conversations.create("Lighthouses")
+    store.messages.add_user(conversation.id, "Where is the lighthouse?")
+    window.open_conversation(conversation.id)
+    target = tmp_path / "out" / "lighthouses.html"
+    # The native save dialog cannot be driven offscreen: it answers with our path.
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(target), "Web page (*.html)")
+    )
+    window.export_conversation()  # the folder does not exist yet: a calm error
+    qtbot.waitUntil(window.notice.isVisible, timeout=10000)
+    assert "Could not export" in window.notice.text()
+    target.parent.mkdir()
+    window.export_conversation()
+    qtbot.waitUntil(lambda: "Exported to" in window.statusBar().currentMessage(), timeout=10000)
+    assert "Where is the lighthouse?" in target.read_text(encoding="utf-8")

@@ -95,8 +95,11 @@ def test_ask_about_an_image_with_the_tiny_projector(
     drop_files(window.composer, [real_photo])
     assert not window.composer.preview.vision_notice.isVisible()
     window.composer.editor.setPlainText("What is this?")
-    window.send()
-    assert window.session.busy
+    window.send()  # the image is saved off the GUI thread, then the message goes
+    assert window.composer.images and not window.session.busy
+    window.send()  # a second Enter meanwhile does not send twice
+    qtbot.waitUntil(lambda: window.session.busy, timeout=10000)
+    assert window.composer.images == [] and window.composer.text() == ""
     qtbot.waitUntil(lambda: not window.session.busy, timeout=120000)
     question, answer = window.chat_model.rows()
     assert question.message.attachments[0].kind == "image"

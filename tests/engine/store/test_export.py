@@ -182,3 +182,14 @@ def test_lone_surrogates_in_an_import_are_made_safe(store: HistoryStore) -> None
     report = import_data(store, exported, on_conflict="copy")
     path = store.messages.active_path(report.imported[0])
     assert path[0].content == "broken ? text"
+
+
+def test_export_to_a_missing_folder_is_a_calm_error(store: HistoryStore, tmp_path: Path) -> None:
+    from engine.store.errors import StoreIOError
+    from engine.store.export import export_to_file
+
+    conversation = store.conversations.create("Trip")
+    store.messages.add_user(conversation.id, "Hello")
+    with pytest.raises(StoreIOError, match="Could not export"):
+        export_to_file(store, [conversation.id], "md", tmp_path / "missing" / "trip.md")
+    assert not (tmp_path / "missing").exists()
