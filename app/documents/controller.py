@@ -86,6 +86,8 @@ class DocumentController(QObject):
         self.pending = PendingSummaries(data_dir)
         self.transcripts = ScanTranscripts(data_dir)
         self.cards: list[DocumentCard] = []
+        # The resumable job of a card (saved in ``pending``), forgotten when the card is closed.
+        self._records: dict[DocumentCard, PendingSummary] = {}
         self.model_path: str | None = None
         self.n_ctx = 0
         self.vision: bool | None = None
@@ -122,6 +124,8 @@ class DocumentController(QObject):
 
     def _add(self, pending: PendingDocument, resume: PendingSummary | None = None) -> DocumentCard:
         card = DocumentCard(pending)
+        if resume is not None:
+            self._records[card] = resume
         card.set_vision(self.vision)
         card.answering = resume is not None and resume.question is not None
         card.summarize.connect(lambda: self.summarize(card))
@@ -213,6 +217,9 @@ class DocumentController(QObject):
             return
         if card in self.cards:
             self.cards.remove(card)
+        record = self._records.pop(card, None)
+        if record is not None:  # closed: not offered again after a restart
+            self.pending.remove(record.question_id)
         card.hide()
         card.deleteLater()
 
@@ -350,6 +357,7 @@ class DocumentController(QObject):
                 self._session.history_changed.emit()
             else:
                 record = resume
+            self._records[card] = record
         except HearthError as exc:
             self.notice.emit(str(exc))
             return False
@@ -414,6 +422,7 @@ class DocumentController(QObject):
                 self.notice.emit(str(exc))
                 return
             self.pending.remove(record.question_id)
+            self._records.pop(card, None)
             if record.question is not None:
                 card.set_done(self.tr("The answer is in the chat."))
             else:

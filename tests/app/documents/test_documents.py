@@ -127,6 +127,25 @@ def test_a_cancelled_summary_resumes_after_a_restart(
     assert rows[1].text.count("hearth:cite/") == parts
 
 
+def test_a_closed_paused_summary_is_not_offered_again(
+    qtbot: QtBot, make_window: WindowFactory, tmp_path: Path
+) -> None:
+    window = make_window(max_tokens=8)
+    drop_files(window, [_pdf(tmp_path, 4, 18)])
+    card = _card(window, qtbot)
+    card.summarize_button.click()
+    qtbot.waitUntil(lambda: window.documents.busy, timeout=10000)
+    card.cancel_button.click()
+    qtbot.waitUntil(lambda: not window.documents.busy, timeout=60000)
+    assert card.state is CardState.PAUSED
+    assert window.documents.pending.all()  # resumable after a restart...
+    card.close_button.click()
+    assert window.documents.pending.all() == []  # ...until the user closes the card
+    close_window(window)
+    again = make_window(max_tokens=8)
+    assert again.documents.cards == []
+
+
 # ---- A question about a document that does not fit: answered over the whole document
 
 
