@@ -190,34 +190,60 @@ def render_markdown(
     return Rendered(html=body, code_blocks=list(env.get("code_blocks", [])))
 
 
+_LONG_TAIL = 600
+"""A paragraph longer than this (characters) is also cut at a line break while it streams."""
+_BLOCK_STARTS = ("#", ">", "|", "-", "*", "+", "=", "`", "~")
+
+
+def _plain_line(line: str) -> bool:
+    """A line that can only continue a paragraph (no list, table, heading, quote, fence)."""
+    stripped = line.rstrip("\n")
+    if not stripped or stripped[0].isspace() or stripped.startswith(_BLOCK_STARTS):
+        return False
+    head = stripped.split(" ", 1)[0]
+    return not (head[:-1].isdigit() and head[-1:] in ".)")
+
+
 def settled_length(text: str) -> int:
-    """How much of a streaming answer is finished Markdown: the text up to the last blank line
-    that is outside a code fence and followed by an unindented line. What comes before it
-    renders the same whatever is appended, so it is laid out once; only the rest changes.
+    """How much of a streaming answer is finished Markdown, laid out once while the rest of
+    the answer is still changing.
+
+    The text is cut where a block ends for good: at a blank line followed by an unindented
+    line, before an unindented code fence, after a closed fence, and inside a long paragraph
+    at a line break between two plain lines (shown as two paragraphs until the answer ends,
+    when it is laid out again as a whole).
     """
     fence = ""
     position = 0
     settled = 0
     blank_end = 0  # the end of a blank line waiting for the line after it
+    previous_plain = False
     for line in text.splitlines(keepends=True):
         complete = line.endswith("\n")
         stripped = line.strip()
         if fence:
             if complete and stripped.startswith(fence) and stripped == stripped[0] * len(stripped):
                 fence = ""
+                settled = position + len(line)
+            previous_plain = False
         elif stripped.startswith(("```", "~~~")):
             marker = stripped[0]
             fence = marker * (len(stripped) - len(stripped.lstrip(marker)))
-            if blank_end and not line[0].isspace():
-                settled = blank_end
+            if not line[0].isspace():
+                settled = position
             blank_end = 0
+            previous_plain = False
         elif not stripped:
             if complete and position:
                 blank_end = position + len(line)
-        elif blank_end:
-            if not line[0].isspace():
+            previous_plain = False
+        else:
+            if blank_end and not line[0].isspace():
                 settled = blank_end
+            elif previous_plain and _plain_line(line) and position - settled > _LONG_TAIL:
+                settled = position
             blank_end = 0
+            previous_plain = complete and _plain_line(line)
         position += len(line)
     return settled
 

@@ -46,3 +46,23 @@ def test_code_blocks_of_a_later_part_are_numbered_in_the_whole_message() -> None
     rendered = render_markdown("```\nlater\n```", first_block=3)
     assert f'href="{COPY_CODE_SCHEME}3"' in rendered.html
     assert rendered.code_blocks == ["later\n"]
+
+
+def test_code_fences_and_long_paragraphs_are_cut_too() -> None:
+    from app.chat.markdown import settled_length
+
+    # no blank lines at all (a small model's usual output): cut around the fences
+    text = "Intro line\n```py\nx = 1\n```\nafter the code"
+    assert text[settled_length(text) :] == "after the code"
+    opened = "Intro line\n```py\nx = 1\n"
+    assert opened[settled_length(opened) :] == "```py\nx = 1\n"
+    # one endless paragraph: cut at a line break once the tail is long
+    lines = [f"Sentence number {n} of a paragraph that goes on." for n in range(40)]
+    long = "\n".join(lines)
+    tail = long[settled_length(long) :]
+    assert 0 < len(tail) < 700 and tail.startswith("Sentence number")
+    # but never inside a list or a table
+    items = "\n".join(f"- item {n} of a list that is long enough" for n in range(40))
+    assert settled_length(items) == 0
+    rows = "\n".join(f"| {n} | a table row that is long enough |" for n in range(40))
+    assert settled_length(rows) == 0
