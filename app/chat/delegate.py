@@ -299,6 +299,8 @@ class MessageDelegate(QStyledItemDelegate):
                 previous.settled_blocks,
             )
         settled = settled_length(text)
+        if settled > layout.settled and not text[layout.settled : settled].strip():
+            layout.settled = settled  # only blank lines: nothing to draw
         if settled > layout.settled:
             chunk = render_markdown(
                 text[layout.settled : settled],
