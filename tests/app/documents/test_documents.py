@@ -10,6 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from app.documents.document_card import CardState, DocumentCard
 from app.documents.summary import SummaryProgress
+from app.main_window import MainWindow
 from tests.app.conftest import WindowFactory, close_window, drop_files, load_pdf_builder
 
 pytestmark = pytest.mark.model
@@ -37,6 +38,19 @@ def _card(window: object, qtbot: QtBot, index: int = 0) -> DocumentCard:
     qtbot.waitUntil(lambda: cards and cards[index].state is not CardState.READING, timeout=60000)
     qtbot.waitUntil(lambda: not documents._jobs)  # the reading thread has stopped too
     return cards[index]
+
+
+def _restart(
+    window: MainWindow, make_window: WindowFactory, qtbot: QtBot
+) -> tuple[MainWindow, DocumentCard]:
+    """Close the window with a paused job and start again: the job's card comes back."""
+    conversation_id = window.session.conversation_id
+    close_window(window)
+    again = make_window(max_tokens=16)
+    assert again.session.conversation_id == conversation_id
+    resumed = _card(again, qtbot)
+    assert resumed.state is CardState.PAUSED, resumed.details.text()
+    return again, resumed
 
 
 def test_a_small_pdf_fits_and_goes_whole_into_the_chat(
@@ -111,13 +125,7 @@ def test_a_cancelled_summary_resumes_after_a_restart(
     qtbot.waitUntil(lambda: not window.documents.busy, timeout=60000)
     assert card.state is CardState.PAUSED
     assert card.resume_button.isVisibleTo(card)
-    conversation_id = window.session.conversation_id
-    close_window(window)
-
-    again = make_window(max_tokens=16)
-    assert again.session.conversation_id == conversation_id
-    resumed = _card(again, qtbot)
-    assert resumed.state is CardState.PAUSED, resumed.details.text()
+    again, resumed = _restart(window, make_window, qtbot)
     assert "interrupted" in resumed.details.text()
     resumed.resume_button.click()
     qtbot.waitUntil(lambda: not again.documents.busy, timeout=240000)
@@ -200,13 +208,7 @@ def test_a_question_about_a_long_pdf_is_answered_over_the_whole_document(
     assert card.resume_button.text() == "Resume answer"
     [record] = window.documents.pending.all()
     assert record.question == "Who logged the storms?"
-    conversation_id = window.session.conversation_id
-    close_window(window)
-
-    again = make_window(max_tokens=16)
-    assert again.session.conversation_id == conversation_id
-    resumed = _card(again, qtbot)
-    assert resumed.state is CardState.PAUSED, resumed.details.text()
+    again, resumed = _restart(window, make_window, qtbot)
     assert "Answering your question" in resumed.details.text()
     resumed.resume_button.click()
     assert resumed.answering and "for your question" in resumed.progress_label.text()
