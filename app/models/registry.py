@@ -12,10 +12,11 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from engine.errors import HearthError, ModelFileError
+from engine.errors import HearthError
 from engine.model.catalog import check_mmproj_pair, model_limits
 from engine.model.gguf_header import GGUFInfo, read_gguf_header
 from engine.model.memory import MemoryEstimate, estimate_memory
+from engine.model.pairing import find_projector
 
 REGISTRY_FILENAME = "models.json"
 
@@ -78,23 +79,6 @@ def inspect_model(
     if mmproj is not None:
         check_mmproj_pair(info, read_gguf_header(mmproj), allow_text_only=allow_text_only)
     return info
-
-
-def find_projector(model: Path, info: GGUFInfo, *, allow_text_only: bool = False) -> Path | None:
-    """A projector file next to ``model`` that fits it, if there is one."""
-    try:
-        candidates = sorted(model.parent.glob("*.gguf"))
-    except OSError:
-        return None
-    for candidate in candidates:
-        if candidate == model or "mmproj" not in candidate.name.lower():
-            continue
-        try:
-            check_mmproj_pair(info, read_gguf_header(candidate), allow_text_only=allow_text_only)
-        except ModelFileError:
-            continue
-        return candidate
-    return None
 
 
 class ModelRegistry:

@@ -29,12 +29,21 @@ def candidate_projectors(model_path: Path) -> list[Path]:
     return sorted(found, key=lambda path: (stem not in path.name.lower(), path.name))
 
 
-def find_projector(model_path: Path, model: GGUFInfo | None = None) -> Path | None:
-    """The first projector beside ``model_path`` that pairs with it, or None."""
+def find_projector(
+    model_path: Path, model: GGUFInfo | None = None, *, allow_text_only: bool = False
+) -> Path | None:
+    """The first projector beside ``model_path`` that pairs with it, or None.
+
+    ``allow_text_only``: see ``check_mmproj_pair`` (test fixtures only).
+    """
     model = model or read_gguf_header(model_path)
-    for candidate in candidate_projectors(model_path):
+    try:
+        candidates = candidate_projectors(model_path)
+    except OSError:
+        return None
+    for candidate in candidates:
         try:
-            check_mmproj_pair(model, read_gguf_header(candidate))
+            check_mmproj_pair(model, read_gguf_header(candidate), allow_text_only=allow_text_only)
         except ModelFileError:
             continue
         return candidate

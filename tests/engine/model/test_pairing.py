@@ -35,10 +35,16 @@ def test_broken_and_mismatched_projectors_are_skipped(
     link = tmp_path / model_path.name
     link.symlink_to(model_path)
     (tmp_path / "mmproj-broken.gguf").write_bytes(b"GGUF" + b"\0" * 10)
-    write_mmproj(tmp_path / "mmproj-wide.gguf", projection_dim=1024)
+    write_mmproj(tmp_path / "mmproj-a-wide.gguf", projection_dim=1024)
     good = write_mmproj(tmp_path / "mmproj-fits.gguf")
     check_mmproj_pair(read_gguf_header(link), read_gguf_header(good), allow_text_only=True)
     assert find_projector(link) is None  # 270M is text-only even with a fitting projector
+    # As the test fixtures pair it: the broken and the too-wide files come first, and are skipped.
+    assert [p.name for p in candidate_projectors(link)][:2] == [
+        "mmproj-a-wide.gguf",
+        "mmproj-broken.gguf",
+    ]
+    assert find_projector(link, allow_text_only=True) == good
 
 
 def test_a_vision_model_is_paired_with_the_projector_that_fits(
