@@ -88,7 +88,7 @@ class MainWindow(QMainWindow):
             session=self.session,
             composer=self.composer,
             settings=lambda: self._settings.value,
-            cache_dir=context.paths.cache_dir,
+            tokenizer_cache=context.paths.tokenizer_cache,
             data_dir=context.paths.data_dir,
             parent=self,
         )
@@ -789,7 +789,7 @@ class MainWindow(QMainWindow):
             self.model_picker.setCurrentIndex(position)
         config = self.model_config(entry)
         client = self._client
-        cache = self.context.paths.cache_dir / "tokenizer"
+        cache = self.context.paths.tokenizer_cache
 
         def work() -> object:
             info = client.load(config)

@@ -24,8 +24,9 @@ class AppPaths:
         return self.data_dir / "models"
 
     @property
-    def store_path(self) -> Path:
-        return self.data_dir / "hearth.sqlite3"
+    def tokenizer_cache(self) -> Path:
+        """SentencePiece models built from GGUF vocabularies (shared by the CLI and the GUI)."""
+        return self.cache_dir / "tokenizers"
 
     @property
     def settings_path(self) -> Path:

@@ -70,7 +70,7 @@ class DocumentController(QObject):
         session: ChatSession,
         composer: Composer,
         settings: Callable[[], Settings],
-        cache_dir: Path,
+        tokenizer_cache: Path,
         data_dir: Path,
         parent: QObject | None = None,
         summarizer: SummaryJobFactory = map_reduce_summary,
@@ -81,7 +81,7 @@ class DocumentController(QObject):
         self._session = session
         self._composer = composer
         self._settings = settings
-        self._cache_dir = cache_dir
+        self._tokenizer_cache = tokenizer_cache
         self._summarizer = summarizer
         self.pending = PendingSummaries(data_dir)
         self.transcripts = ScanTranscripts(data_dir)
@@ -149,7 +149,7 @@ class DocumentController(QObject):
             card.set_reading(0, None)
             return
         reserve = min(self._settings().max_tokens, max(256, n_ctx // 4))
-        cache = self._cache_dir / "tokenizer"
+        cache = self._tokenizer_cache
 
         def work() -> Iterator[object]:
             generator = iter_extract_document(path)
@@ -379,6 +379,7 @@ class DocumentController(QObject):
                 sampling=sampling,
                 cancelled=cancelled,
                 max_tokens=max_tokens,
+                cache_dir=self._tokenizer_cache,
                 question=question,
                 read_scans=read_scans,
             )

@@ -71,7 +71,7 @@ def _counter(args: argparse.Namespace) -> tuple[TokenCounter, Path] | None:
     model = args.model.expanduser() if args.model is not None else None
     if model is None:
         model = bundled_model_path(paths.models_dir)
-    return load_token_counter(model, cache_dir=paths.cache_dir / "tokenizers"), model
+    return load_token_counter(model, cache_dir=paths.tokenizer_cache), model
 
 
 def _token_report(document: ExtractedDocument, counter: TokenCounter, ctx: int) -> dict[str, Any]:

@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
     paths = common.paths_from(args)
     model = common.model_path_from(args, paths)
     document = extract_document(args.file)
-    counter = load_token_counter(model, cache_dir=paths.cache_dir / "tokenizers")
+    counter = load_token_counter(model, cache_dir=paths.tokenizer_cache)
     mmproj = mmproj_for(model, args.mmproj) if args.read_scans else None
     if args.read_scans and document.scanned_pages and mmproj is None:
         raise HearthError(

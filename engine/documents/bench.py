@@ -178,9 +178,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     paths = resolve_paths(args.data_dir).ensure()
     model = args.model or bundled_model_path(paths.models_dir)
-    figures = run_benchmark(
-        pdf, model, repeat=args.repeat, cache_dir=paths.cache_dir / "tokenizers"
-    )
+    figures = run_benchmark(pdf, model, repeat=args.repeat, cache_dir=paths.tokenizer_cache)
     print(json.dumps(asdict(figures), indent=2) if args.json else report(figures))
     return 0
 
