@@ -14,7 +14,7 @@ import json
 import sys
 from typing import Any
 
-from engine.chat.sampling import SAMPLING_PRESETS, SamplingParams
+from engine.chat.sampling import SamplingParams
 from engine.chat.session import ChatSession, mmproj_for
 from engine.commands import common
 from engine.commands.ask import result_json, stream_answer
@@ -32,14 +32,11 @@ def add_parser(subparsers: Any) -> None:
 
 
 def _sampling(request: dict[str, Any]) -> SamplingParams:
-    base = SAMPLING_PRESETS[str(request.get("preset", "gemma"))]
     temperature = request.get("temperature")
-    return SamplingParams(
-        temperature=base.temperature if temperature is None else float(temperature),
-        top_k=base.top_k,
-        top_p=base.top_p,
-        min_p=base.min_p,
-        seed=request.get("seed"),
+    return common.preset_sampling(
+        str(request.get("preset", "gemma")),
+        None if temperature is None else float(temperature),
+        request.get("seed"),
     )
 
 

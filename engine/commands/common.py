@@ -59,15 +59,21 @@ def add_sampling_options(parser: argparse.ArgumentParser) -> None:
 
 
 def sampling_from(args: argparse.Namespace) -> SamplingParams:
-    base = SAMPLING_PRESETS[args.preset]
-    temperature = base.temperature if args.temperature is None else args.temperature
+    return preset_sampling(args.preset, args.temperature, args.seed)
+
+
+def preset_sampling(
+    preset: str, temperature: float | None = None, seed: int | None = None
+) -> SamplingParams:
+    """A named preset, with the temperature (0 = greedy) and seed the user gave, if any."""
+    base = SAMPLING_PRESETS[preset]
     return SamplingParams(
-        temperature=temperature,
+        temperature=base.temperature if temperature is None else float(temperature),
         top_k=base.top_k,
         top_p=base.top_p,
         min_p=base.min_p,
         repeat_penalty=base.repeat_penalty,
-        seed=args.seed,
+        seed=seed,
     )
 
 
