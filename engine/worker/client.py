@@ -167,6 +167,12 @@ class EngineClient:
         except OSError:
             yield self._crash_event(rid)
             return
+        yield from self._receive(rid)
+
+    def _receive(self, rid: int) -> Iterator[p.Event]:
+        """The events of request ``rid`` up to its terminal one; a worker that dies meanwhile
+        ends them with a crash event (and is discarded)."""
+        assert self._conn is not None and self._process is not None
         while True:
             ready = wait([self._conn, self._process.sentinel], timeout=_POLL_S)
             if self._conn in ready:
@@ -211,23 +217,10 @@ class EngineClient:
                     if final is None and self.alive:
                         # The caller stopped listening: cancel and drain to stay in step.
                         self._cancel.set()
-                        for _ in self._exchange_drain():
+                        for _ in self._receive(request.request_id):
                             pass
         if final is not None:
             yield final
-
-    def _exchange_drain(self) -> Iterator[p.Event]:
-        assert self._conn is not None and self._process is not None
-        while True:
-            ready = wait([self._conn, self._process.sentinel], timeout=_POLL_S)
-            if self._conn in ready:
-                event = self._conn.recv()
-                yield event
-                if isinstance(event, p.TERMINAL_EVENTS):
-                    return
-            elif self._process.sentinel in ready:
-                self._discard()
-                return
 
     # ------------------------------------------------------------------ requests
 
