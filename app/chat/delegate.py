@@ -298,7 +298,7 @@ class MessageDelegate(QStyledItemDelegate):
                 previous.settled,
                 previous.settled_blocks,
             )
-        settled = settled_length(text)
+        settled = settled_length(text, layout.settled)
         if settled > layout.settled and not text[layout.settled : settled].strip():
             layout.settled = settled  # only blank lines: nothing to draw
         if settled > layout.settled:

@@ -204,7 +204,7 @@ def _plain_line(line: str) -> bool:
     return not (head[:-1].isdigit() and head[-1:] in ".)")
 
 
-def settled_length(text: str) -> int:
+def settled_length(text: str, start: int = 0) -> int:
     """How much of a streaming answer is finished Markdown, laid out once while the rest of
     the answer is still changing.
 
@@ -212,13 +212,16 @@ def settled_length(text: str) -> int:
     line, before an unindented code fence, after a closed fence, and inside a long paragraph
     at a line break between two plain lines (shown as two paragraphs until the answer ends,
     when it is laid out again as a whole).
+
+    ``start``: an earlier result for the beginning of ``text`` (a boundary, so outside any
+    fence); the scan goes on from there, so a flush costs the new text, not the answer.
     """
     fence = ""
-    position = 0
-    settled = 0
+    position = start
+    settled = start
     blank_end = 0  # the end of a blank line waiting for the line after it
     previous_plain = False
-    for line in text.splitlines(keepends=True):
+    for line in text[start:].splitlines(keepends=True):
         complete = line.endswith("\n")
         stripped = line.strip()
         if fence:

@@ -6,8 +6,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtGui import QTextDocument
 from pytestqt.qtbot import QtBot
 
+from app.chat.delegate import VERTICAL_GAP
 from app.chat.markdown import COPY_CODE_SCHEME
 from app.chat.model import ChatModel
 from app.chat.view import ChatView
@@ -56,19 +58,23 @@ def test_finished_parts_are_reused_while_the_answer_streams(
     delegate = view._delegate
     index = model.index(1, 0)
 
-    seen: dict[int, int] = {}  # id of a finished part -> times it was laid out again
+    seen: list[QTextDocument] = []  # every finished part ever laid out (kept alive)
     for start in range(0, len(ANSWER), 3):  # three characters per flush
         model.append_stream(ANSWER[start : start + 3])
         model.flush_stream()
         layout = delegate._layout(view._option_for(index), index)
         for part in layout.parts[1:-1]:
-            seen.setdefault(id(part), 0)
-        assert layout.bubble.height() >= sum(int(p.size().height()) for p in layout.parts)
+            if not any(part is known for known in seen):
+                seen.append(part)
     # header, four finished chunks (paragraph, paragraph, code, the two-paragraph item), tail
     assert len(layout.parts) == 6
-    kept = [id(part) for part in layout.parts[1:-1]]
-    assert set(kept) <= set(seen)  # the same documents as when each chunk was finished
+    kept = layout.parts[1:-1]
+    assert all(any(part is known for known in seen) for part in kept)  # the same documents
     assert len(seen) == 4  # each finished chunk was laid out exactly once
+    # the view's row grew with the parts (a size change reaches the list's layout)
+    qtbot.waitUntil(
+        lambda: view.visualRect(index).height() == layout.bubble.height() + 2 * VERTICAL_GAP
+    )
 
     text, html = view.rendered(1)
     assert f'href="{COPY_CODE_SCHEME}0"' in html

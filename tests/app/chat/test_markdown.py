@@ -66,3 +66,21 @@ def test_code_fences_and_long_paragraphs_are_cut_too() -> None:
     assert settled_length(items) == 0
     rows = "\n".join(f"| {n} | a table row that is long enough |" for n in range(40))
     assert settled_length(rows) == 0
+
+
+def test_settled_length_goes_on_from_an_earlier_result() -> None:
+    import random
+
+    from app.chat.markdown import settled_length
+
+    pieces = ["word ", "\n", "\n\n", "```py\n", "```\n", "- item\n", "  indented\n", "| a |\n"]
+    pieces += ["A sentence that is plain and long enough to count.\n" * 4, "# Head\n"]
+    chooser = random.Random(7)
+    for _ in range(60):
+        text = "".join(chooser.choice(pieces) for _ in range(chooser.randint(1, 80)))
+        earlier = 0
+        end = 0
+        while end <= len(text):  # as a streaming answer grows
+            assert settled_length(text[:end], earlier) == settled_length(text[:end])
+            earlier = settled_length(text[:end])
+            end += chooser.randint(1, 9)
