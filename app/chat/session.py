@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject, Signal
 
 from app.chat.model import ChatModel
 from app.engine_bridge import EngineJob
-from engine.chat.session import AnswerSaved, branch_messages, record_answer
+from engine.chat.session import AnswerSaved, attachment_refs, branch_messages, record_answer
 from engine.errors import HearthError
 from engine.settings import Settings
 from engine.store import AnswerRecorder, AttachmentRef, HistoryStore, Message
@@ -166,7 +166,10 @@ class ChatSession(QObject):
         if original.role != "user":
             return False
         edited = self._store.messages.add_user(
-            self.conversation_id, text.strip(), parent=original.parent_id
+            self.conversation_id,
+            text.strip(),
+            parent=original.parent_id,
+            attachments=attachment_refs(original),  # the images go with the edited question
         )
         self._answer(edited)
         return True

@@ -30,6 +30,7 @@ from engine.store import (
     ImageRecipe,
     Message,
     MessageStatus,
+    StoredBlob,
     StoreError,
 )
 from engine.store import GenerationStats as StoredStats
@@ -105,6 +106,14 @@ def branch_messages(
     if system_prompt.strip():
         turns.insert(0, ChatMessage("system", system_prompt.strip()))
     return turns
+
+
+def attachment_refs(message: Message) -> list[AttachmentRef]:
+    """A stored message's attachments, to attach again (an edited question keeps its images)."""
+    return [
+        AttachmentRef(StoredBlob(a.sha256, a.size, a.mime), a.kind, a.filename, a.recipe)
+        for a in message.attachments
+    ]
 
 
 def attachment_image(store: HistoryStore, attachment: Attachment) -> ImageAttachment:
@@ -226,17 +235,11 @@ class ChatSession:
             if edited.conversation_id != conversation_id or edited.role != "user":
                 raise HearthError(f"Message {edit} is not a question in this conversation.")
             if not refs:  # an edit keeps the images of the message it replaces
-                refs = [self._ref_of(a) for a in edited.attachments]
+                refs = attachment_refs(edited)
             return self.store.messages.add_user(
                 conversation_id, text, parent=edited.parent_id, attachments=refs
             )
         return self.store.messages.add_user(conversation_id, text, attachments=refs)
-
-    def _ref_of(self, attachment: Any) -> AttachmentRef:
-        from engine.store import StoredBlob
-
-        blob = StoredBlob(attachment.sha256, attachment.size, attachment.mime)
-        return AttachmentRef(blob, attachment.kind, attachment.filename, attachment.recipe)
 
     def continue_answer(
         self,

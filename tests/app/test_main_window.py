@@ -346,3 +346,21 @@ def test_export_runs_in_the_background_and_reports(
     window.export_conversation()
     qtbot.waitUntil(lambda: "Exported to" in window.statusBar().currentMessage(), timeout=10000)
     assert "Where is the lighthouse?" in target.read_text(encoding="utf-8")
+
+
+def test_an_edited_question_keeps_its_images(qtbot: QtBot, make_window: WindowFactory) -> None:
+    from engine.chat.session import image_attachment_ref
+    from engine.vision.attachment import ImageAttachment
+
+    window = make_window(max_tokens=4)
+    store = window.context.store
+    photo = Path(__file__).parents[1] / "data" / "f3-discovery-board.jpeg"
+    ref = image_attachment_ref(store, ImageAttachment.from_path(photo), None)
+    conversation = store.conversations.create()
+    original = store.messages.add_user(conversation.id, "What is this?", attachments=[ref])
+    window.open_conversation(conversation.id)
+    assert window.session.edit(original.id, "Which board is this?")
+    qtbot.waitUntil(lambda: not window.session.busy, timeout=60000)
+    edited = window.chat_model.rows()[0].message
+    assert edited.id != original.id and edited.content == "Which board is this?"
+    assert [(a.kind, a.sha256) for a in edited.attachments] == [("image", ref.blob.sha256)]
