@@ -58,7 +58,7 @@ def test_drop_an_image_on_the_window_without_vision(
     drop_files(window, [real_photo])
     chips = window.composer.findChildren(ImageChip)
     assert len(chips) == 1
-    assert chips[0].thumbnail.pixmap() is not None
+    assert not chips[0].thumbnail.pixmap().isNull()
     assert "768 tokens" in chips[0].tokens.text().replace(",", "")
     assert window.composer.preview.isVisible()
     assert window.composer.preview.vision_notice.isVisible()

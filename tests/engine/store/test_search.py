@@ -244,7 +244,7 @@ def test_index_stays_exact_under_streaming_churn(store: HistoryStore) -> None:
 @pytest.mark.xfail(
     reason="FTS5 secure-delete with detail=full corrupts the index (SQLite 3.54.1); an XPASS "
     "means a fixed SQLite, and detail='full' (phrase search) could be reconsidered",
-    strict=False,
+    strict=True,
 )
 def test_upstream_fts5_secure_delete_with_positions() -> None:
     first, second = json.loads((DATA / "fts5_secure_delete_sequence.json").read_text())["texts"]

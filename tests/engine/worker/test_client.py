@@ -124,13 +124,24 @@ def test_a_killed_worker_is_reported_fast_and_replaced(model_path: Path, tmp_pat
 
 def test_cancel_from_another_thread_during_prefill(client: EngineClient) -> None:
     long_text = "The quick brown fox jumps over the lazy dog. " * 300  # ~3K tokens
-    timer = threading.Timer(0.3, client.cancel)
-    timer.start()
-    _, last = run_to_end(client.chat(user(long_text), GREEDY, max_tokens=50))
-    timer.join()
-    assert isinstance(last, p.Done)
-    if last.stats is not None:  # the prefill may have been quicker than the timer
-        assert last.stats.finish_reason in {"cancelled", "stop", "length"}
+    seen: list[p.Event] = []
+    cancelled = False
+    for event in client.chat(user(long_text), GREEDY, max_tokens=50):
+        seen.append(event)
+        if (
+            isinstance(event, p.Progress)
+            and event.phase == "prefill"
+            and event.done < event.total
+            and not cancelled
+        ):
+            cancelled = True
+            canceller = threading.Thread(target=client.cancel)  # as the GUI's stop button does
+            canceller.start()
+            canceller.join()
+    last = seen[-1]
+    assert cancelled and isinstance(last, p.Done)
+    assert last.stats is None or last.stats.finish_reason == "cancelled", last.stats
+    assert not [e for e in seen if isinstance(e, p.Token)]  # stopped before any answer
 
 
 def test_context_overflow_is_a_clear_error_not_a_truncation(client: EngineClient) -> None:
