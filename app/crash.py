@@ -16,10 +16,6 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 _fault_log: IO[str] | None = None
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("crash", text)
-
-
 def install_faulthandler(log_path: Path) -> str | None:
     """Start logging native crashes to ``log_path``; return what the last run left there."""
     global _fault_log  # noqa: PLW0603 - faulthandler needs the file kept open for the run

@@ -17,10 +17,6 @@ from PySide6.QtWidgets import (
 )
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("ShortcutsDialog", text)
-
-
 def widget_shortcuts() -> list[tuple[str, str]]:
     return [
         (QCoreApplication.translate("ShortcutsDialog", "Send the message"), "Enter"),

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QModelIndex, Qt, QTimer
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -953,7 +953,3 @@ class MainWindow(QMainWindow):
         if self._load_job is not None:
             self._load_job.wait(60000)
         event.accept()
-
-    def index_of_message(self, message_id: int) -> QModelIndex:
-        position = self.chat_model.position_of(message_id)
-        return self.chat_model.index(position) if position is not None else QModelIndex()

@@ -84,7 +84,6 @@ class StatusPanel:
         status.addWidget(self.model_label, 1)
         status.addWidget(self.loading)
         status.addPermanentWidget(self.image_label)
-        self.image_label.hide()
         status.addPermanentWidget(self.speed_label)
         status.addPermanentWidget(self.ttft_label)
         status.addPermanentWidget(self.context_meter)

@@ -63,7 +63,6 @@ class ChatSession(QObject):
         self._job: EngineJob | None = None
         self._recorder: AnswerRecorder | None = None
         self._streaming_conversation: int | None = None
-        self.max_tokens_override: int | None = None
         self._has_older = False
 
     # ---- State
@@ -72,10 +71,6 @@ class ChatSession(QObject):
     def busy(self) -> bool:
         """True from the start of an answer until its last event has been handled."""
         return self._job is not None
-
-    @property
-    def streaming_message_id(self) -> int | None:
-        return self._recorder.message_id if self._recorder is not None else None
 
     def title(self) -> str:
         if self.conversation_id is None:
@@ -236,7 +231,7 @@ class ChatSession(QObject):
         if not self._show_new_answer(path, recorder.message_id, continued is not None):
             self.reload()
         self.history_changed.emit()
-        max_tokens = self.max_tokens_override or settings.max_tokens
+        max_tokens = settings.max_tokens
         sampling = settings.sampling()
         client = self._client
 

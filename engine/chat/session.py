@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -68,16 +68,13 @@ def stored_stats(stats: p.GenerationStats, continued: Message | None = None) -> 
 
 @dataclass
 class Turn:
-    """What one ``send`` did; the ids are filled in as soon as the rows exist."""
+    """What one ``send`` did; the ids are filled in as soon as the rows exist, ``text`` (the
+    whole saved answer) when the stream ends."""
 
     conversation_id: int
     user_message_id: int
     assistant_message_id: int = 0
     text: str = ""
-    stats: p.GenerationStats | None = None
-    status: MessageStatus = "streaming"
-    error: str | None = None
-    events: list[p.Event] = field(default_factory=list, repr=False)
 
 
 def branch_messages(
@@ -284,18 +281,9 @@ class ChatSession:
         """Pass the worker's events through while saving the answer as it streams."""
         for event in record_answer(events, recorder, continued=continued):
             if isinstance(event, AnswerSaved):
-                continue  # the turn was updated at the terminal event
-            if isinstance(event, p.Done):
-                reason = event.stats.finish_reason if event.stats else None
-                turn.stats = event.stats
-                turn.status = "cancelled" if reason in (None, "cancelled") else "complete"
+                continue
+            if isinstance(event, p.TERMINAL_EVENTS):  # already saved (a caller may stop here)
                 turn.text = recorder.text
-            elif isinstance(event, p.Failed):
-                turn.status = "interrupted" if event.kind == "crash" else "error"
-                turn.error = event.message
-                turn.text = recorder.text
-            if not isinstance(event, p.Token):
-                turn.events.append(event)
             yield event
 
 

@@ -386,16 +386,6 @@ class MessageTree:
             ).fetchall()
             return messages_from_rows(connection, rows)
 
-    def children(self, conversation_id: int, parent_id: int | None) -> list[Message]:
-        """Direct replies to ``parent_id`` (the roots when None), oldest first."""
-        with self._db.read() as connection:
-            rows = connection.execute(
-                f"SELECT {MESSAGE_COLUMNS} FROM messages m WHERE m.conversation_id = ? "
-                "AND m.parent_id IS ? ORDER BY m.id",
-                (conversation_id, parent_id),
-            ).fetchall()
-            return messages_from_rows(connection, rows)
-
     def siblings(self, message_id: int) -> SiblingInfo:
         """The alternatives of a message (itself included) for "2 of 3" navigation."""
         with self._db.read() as connection:

@@ -217,7 +217,6 @@ def search(
     limit: int = 20,
     offset: int = 0,
     prefix_last: bool = False,
-    include_titles: bool = True,
 ) -> SearchResults:
     """Messages (and conversation titles) matching every word of ``text``, best first.
 
@@ -322,7 +321,7 @@ def search(
                 )
             )
         titles: list[TitleHit] = []
-        if include_titles and offset == 0:
+        if offset == 0:
             title_filter = "" if conversation_id is None else "AND c.id = :conversation"
             for row in connection.execute(
                 f"""
