@@ -3,8 +3,8 @@
 Every message goes through ``HistoryStore``: the user's turn is committed before generation,
 the answer is committed empty in 'streaming' state, recorded incrementally by its
 ``AnswerRecorder`` on the job's thread, and finished with its status and stats. Regenerate and
-edit add siblings in the message tree, and the worker gets the messages of the active branch
-with ``conversation=str(conversation_id)`` so it keeps a per-conversation cache.
+edit add siblings in the message tree, and the worker gets the messages of the active branch;
+it finds its cached state for them by their tokens (whichever conversation they belong to).
 """
 
 from __future__ import annotations
@@ -240,7 +240,6 @@ class ChatSession(QObject):
                 messages,
                 sampling,
                 max_tokens=max_tokens,
-                conversation=str(conversation_id),
                 continue_answer=continued is not None,
             )
             return record_answer(events, recorder, continued=continued)

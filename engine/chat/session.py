@@ -6,7 +6,7 @@
    new sibling of the edited message, a regenerate reuses the last user message);
 2. an empty assistant message is committed in "streaming" state and the answer is recorded
    incrementally while it streams (a killed process leaves it marked interrupted);
-3. the worker gets the active branch and the conversation's id, so it can reuse its cache;
+3. the worker gets the active branch and reuses its cache for it (found by the tokens);
 4. the answer is finished as complete, cancelled or error, with the worker's figures.
 """
 
@@ -206,9 +206,7 @@ class ChatSession:
             conversation_id, parent=user.id, model=self.model_name or None
         )
         turn.assistant_message_id = recorder.message_id
-        events = self.client.chat(
-            messages, sampling, max_tokens=max_tokens, conversation=str(conversation_id)
-        )
+        events = self.client.chat(messages, sampling, max_tokens=max_tokens)
         return turn, self._record(turn, recorder, events)
 
     def _user_message(
@@ -266,7 +264,6 @@ class ChatSession:
             messages,
             sampling,
             max_tokens=max_tokens,
-            conversation=str(conversation_id),
             continue_answer=True,
         )
         return turn, self._record(turn, recorder, events, continued=answer)

@@ -92,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
     original = conversation(args.turns)
     with common.start_client(paths) as client:
         client.load(config)
-        first = _answer(client, original, conversation="a")
+        first = _answer(client, original)
         print(f"conversation: {first.prompt_tokens} tokens, {args.turns} turns, ctx {args.ctx}")
         print(_row("first prefill", first, None))
 
@@ -100,28 +100,28 @@ def run(args: argparse.Namespace) -> int:
         print(
             _row(
                 "follow-up",
-                _answer(client, follow, conversation="a"),
-                _answer(client, follow, conversation="a", reuse_cache=False),
+                _answer(client, follow),
+                _answer(client, follow, reuse_cache=False),
             )
         )
-        print(_row("regenerate", _answer(client, follow, conversation="a"), None))
+        print(_row("regenerate", _answer(client, follow), None))
 
         edit_at = len(original) // 4
         edit_at -= edit_at % 2  # user messages sit at even positions
         edited = [*original[:edit_at], ChatMessage("user", "Tell me about lighthouses.")]
-        _answer(client, follow, conversation="a")  # back on the long branch first
+        _answer(client, follow)  # back on the long branch first
         print(
             _row(
                 f"edit at message {edit_at} (~25%)",
-                _answer(client, edited, conversation="a"),
-                _answer(client, edited, conversation="a", reuse_cache=False),
+                _answer(client, edited),
+                _answer(client, edited, reuse_cache=False),
             )
         )
-        print(_row("switch back to long branch", _answer(client, follow, conversation="a"), None))
+        print(_row("switch back to long branch", _answer(client, follow), None))
 
         other = [ChatMessage("user", "Another chat. " + _text("meadows", 30))]
-        _answer(client, other, conversation="b")
-        print(_row("switch to other chat & back", _answer(client, follow, conversation="a"), None))
+        _answer(client, other)
+        print(_row("switch to other chat & back", _answer(client, follow), None))
         report = client.stats()
     header = read_gguf_header(model)
     small = estimate_memory(header, args.ctx)

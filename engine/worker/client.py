@@ -248,7 +248,6 @@ class EngineClient:
         sampling: SamplingParams,
         *,
         max_tokens: int = 1024,
-        conversation: str | None = None,
         reuse_cache: bool = True,
         continue_answer: bool = False,
     ) -> Iterator[p.Event]:
@@ -263,7 +262,6 @@ class EngineClient:
                 tuple(messages),
                 sampling,
                 max_tokens,
-                conversation,
                 reuse_cache,
                 continue_answer,
             )

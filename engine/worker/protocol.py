@@ -46,7 +46,6 @@ class Chat:
     messages: tuple[ChatMessage, ...]
     sampling: SamplingParams
     max_tokens: int = 1024
-    conversation: str | None = None
     reuse_cache: bool = True
     # The last message is an unfinished answer: generation goes on from its end.
     continue_answer: bool = False

@@ -446,7 +446,6 @@ class LoadedModel:
         on_token: TokenFn,
         on_progress: ProgressFn | None = None,
         reuse_cache: bool = True,
-        conversation: str | None = None,
         continue_answer: bool = False,
     ) -> ChatResult:
         started = time.perf_counter()
@@ -458,7 +457,7 @@ class LoadedModel:
                 f"context of {self.n_ctx:,} tokens. Start a new chat, or raise the context "
                 "size in Settings."
             )
-        del conversation  # parked states are found by their tokens, whatever the chat
+        # Parked states are found by their tokens, whatever the chat they belong to.
         switched = reuse_cache and self._switch_state(ids)
         if not reuse_cache:
             self._truncate(0)

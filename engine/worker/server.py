@@ -130,7 +130,6 @@ class _Worker:
             on_token=on_token,
             on_progress=on_progress,
             reuse_cache=request.reuse_cache,
-            conversation=request.conversation,
             continue_answer=request.continue_answer,
         )
         self.send(p.Done(rid, result.text, result.stats, result.token_ids))

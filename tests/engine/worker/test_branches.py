@@ -134,9 +134,9 @@ def test_switching_conversations_restores_each_ones_cache(
 ) -> None:
     chat_a = long_conversation()
     chat_b = [ChatMessage("user", "A different chat. " + paragraph("deserts", 8))]
-    answer(worker, chat_a, conversation="a")
-    answer(worker, chat_b, conversation="b")
-    back = answer(worker, chat_a, conversation="a")
+    answer(worker, chat_a)
+    answer(worker, chat_b)
+    back = answer(worker, chat_a)
     assert back.stats is not None
     assert back.stats.reuse_path.startswith("switch+"), back.stats
     assert back.stats.reevaluated_tokens <= 2

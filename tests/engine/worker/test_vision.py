@@ -38,7 +38,7 @@ def vision_worker(
 
 def ask(client: EngineClient, messages: list[ChatMessage]) -> p.Done:
     last = None
-    for event in client.chat(messages, GREEDY, max_tokens=6, conversation="photo"):
+    for event in client.chat(messages, GREEDY, max_tokens=6):
         last = event
     assert isinstance(last, p.Done), last
     assert last.stats is not None
