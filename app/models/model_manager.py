@@ -74,7 +74,8 @@ class ModelManagerDialog(QDialog):
         self.context.setRange(512, 131072)
         self.context.setSingleStep(1024)
         self.context.setValue(settings.context_size)
-        self.context.valueChanged.connect(self.refresh)
+        # Only the estimates change: no file is read again.
+        self.context.valueChanged.connect(lambda _value: self._fill(self.selected()))
         self.context_label = QLabel(self)
         self.context_label.setBuddy(self.context)
         self.details = QLabel(self)
@@ -124,8 +125,13 @@ class ModelManagerDialog(QDialog):
     # ---- Listing
 
     def refresh(self) -> None:
+        """Read the registry again (each model's header, projectors beside it) and redraw."""
         selected = self.selected()
         self.entries = self._registry.entries()
+        self._fill(selected)
+
+    def _fill(self, selected: ModelEntry | None) -> None:
+        """Draw the table from ``entries`` with the estimates for the chosen context."""
         n_ctx = self.context.value()
         self.table.setRowCount(len(self.entries))
         for row, entry in enumerate(self.entries):
