@@ -51,6 +51,8 @@ from engine.vision.tiles import TILE_BYTES, Tile
 if TYPE_CHECKING:
     from llama_cpp import Llama
 
+    from engine.model.gguf_header import GGUFInfo
+
 __all__ = [
     "MIN_BATCH",
     "EmbeddingCache",
@@ -245,6 +247,7 @@ class VisionRuntime:
         validate: bool = True,
         allow_text_only_model: bool = False,
         verbose: bool = False,
+        model_header: GGUFInfo | None = None,
     ) -> None:
         """Check the settings and the projector file, then create the libmtmd context.
 
@@ -257,6 +260,7 @@ class VisionRuntime:
                 libmtmd aborts the process on some malformed files).
             allow_text_only_model: accept 270M/1B when the widths match (test fixtures only).
             verbose: echo libmtmd's log to stderr.
+            model_header: the text model's header, when the caller has read it already.
 
         Raises:
             VisionError: batch sizes too small for image decoding.
@@ -283,7 +287,7 @@ class VisionRuntime:
             )
         self.n_batch = n_batch
         if validate:
-            self._validate(allow_text_only_model)
+            self._validate(allow_text_only_model, model_header)
 
         _LOG.verbose = verbose
         _LOG.install(mtmd_cpp, llama_cpp)
@@ -442,13 +446,13 @@ class VisionRuntime:
         if self._ctx is None:
             raise VisionError("The vision runtime was closed; load the model again.")
 
-    def _validate(self, allow_text_only: bool) -> None:
+    def _validate(self, allow_text_only: bool, model_info: GGUFInfo | None) -> None:
         from engine.model.catalog import check_mmproj_pair
         from engine.model.gguf_header import read_gguf_header
 
         if not self.mmproj_path.is_file():
             raise ModelFileError(f"The vision projector {self.mmproj_path.name} does not exist.")
-        model_info = read_gguf_header(Path(self.llm.model_path))
+        model_info = model_info or read_gguf_header(Path(self.llm.model_path))
         mmproj_info = read_gguf_header(self.mmproj_path)
         check_mmproj_pair(model_info, mmproj_info, allow_text_only=allow_text_only)
 

@@ -204,6 +204,7 @@ class LoadedModel:
                 str(config.mmproj_path),
                 n_threads=threads,
                 allow_text_only_model=config.allow_text_only_vision,
+                model_header=self.header,
             )
         except HearthError:
             self.llm.close()
