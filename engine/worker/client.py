@@ -250,6 +250,7 @@ class EngineClient:
         max_tokens: int = 1024,
         reuse_cache: bool = True,
         continue_answer: bool = False,
+        probe: bool = False,
     ) -> Iterator[p.Event]:
         """Stream one answer: Progress*, Token*, then Done or Failed.
 
@@ -264,6 +265,7 @@ class EngineClient:
                 max_tokens,
                 reuse_cache,
                 continue_answer,
+                probe,
             )
         )
 

@@ -49,6 +49,8 @@ class Chat:
     reuse_cache: bool = True
     # The last message is an unfinished answer: generation goes on from its end.
     continue_answer: bool = False
+    # Diagnostics for tests and benchmarks: Done.probe gets the window audit and top logits.
+    probe: bool = False
 
 
 @dataclass(frozen=True)
@@ -138,6 +140,20 @@ class GenerationStats:
 
 
 @dataclass(frozen=True)
+class ChatProbe:
+    """What the worker saw while answering (asked for with ``Chat.probe``).
+
+    ``window_missing``: sliding-window positions the first answer token needed that the cache
+    did not hold, read from llama.cpp's own state (0 for full-attention models, -1 unknown).
+    ``top_logits``: for each of the first answer steps, the best (token id, logit) pairs, best
+    first; they tell a numerical near-tie from a real difference.
+    """
+
+    window_missing: int
+    top_logits: tuple[tuple[tuple[int, float], ...], ...] = ()
+
+
+@dataclass(frozen=True)
 class Loaded:
     request_id: int
     info: ModelInfo
@@ -168,6 +184,7 @@ class Done:
     text: str = ""
     stats: GenerationStats | None = None
     payload: tuple[int, ...] = field(default=())
+    probe: ChatProbe | None = None
 
 
 @dataclass(frozen=True)

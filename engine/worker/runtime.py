@@ -2,13 +2,59 @@
 
 Only the worker process imports this module (it is the one place that drives llama.cpp).
 
-KV cache policy (Gemma 3): ``swa_full=False``. Five of every six layers keep only the last
-``n_swa`` positions, which shrinks the KV cache ~5x at 32K context. Follow-up turns still reuse
-the whole evaluated prefix because the worker keeps the exact token ids it evaluated and builds
-every prompt token-exactly (see ``engine.chat.gemma_format``). Rolling back (regenerate, edit)
-is only correct while the sliding window before the rollback point is still cached; the worker
-checks that (``llama_memory_seq_pos_min``) and otherwise restores an SWA checkpoint or
-re-prefills. It never takes a path that could silently change the answer.
+KV cache policy (Gemma 3): ``swa_full=False``. Five of every six layers keep only a ring of
+recent positions (``n_swa`` = 512 on 270M/1B, 1024 on 4B+; the ring has
+``GGML_PAD(n_swa + n_ubatch, 256)`` cells), which shrinks the KV cache ~5x at 32K context.
+Follow-up turns reuse the whole evaluated prefix because the worker keeps the exact token ids
+it evaluated and builds every prompt token-exactly (see ``engine.chat.gemma_format``).
+
+When is a tail rollback correct?
+--------------------------------
+Rolling back to ``keep`` tokens (regenerate, edit, a follow-up whose re-rendered history
+differs) removes positions ``>= keep`` with ``llama_memory_seq_rm`` -- which always "succeeds"
+-- and evaluates from position ``keep`` on. The token at ``keep`` attends, in the sliding
+layers, to positions ``q`` with ``keep - q < n_swa`` (``llama_hparams::is_masked_swa``,
+standard type: masked when ``p1 - p0 >= n_swa``). So the rollback is correct exactly when the
+SWA cache still holds every position of ``[keep - n_swa, keep - 1]`` (one more than strictly
+needed, which is what llama.cpp's own state filter keeps). The full-attention layers never
+reuse a cell (their cache is ``n_ctx`` cells), so they always hold ``[0, keep)``.
+
+What llama.cpp does (vendored llama.cpp of llama-cpp-python 0.3.36, ``llama-kv-cache.cpp``):
+
+* ``find_slot`` places a ubatch in cells that are empty *or* hold a position masked for the
+  sequence's next position: ``is_masked_swa(pos_cell, seq_pos_max + 1)``. With ``s`` the
+  ubatch's first position, the cells it may take over hold positions ``<= s - n_swa``. Which
+  of those it takes depends on the ring's head and on which cells earlier rollbacks freed, so
+  the worker cannot tell from its own bookkeeping which old positions survive.
+* ``apply_ubatch`` then purges every position ``<=`` the largest one it overwrote, to keep
+  ``[seq_pos_min, seq_pos_max]`` gap-free. The earlier guard (``seq_pos_min <= keep - n_swa``)
+  was only as good as that purge; the worker no longer infers the window, it measures it.
+* ``state_write`` of one sequence with ``LLAMA_STATE_SEQ_FLAGS_PARTIAL_ONLY`` writes only the
+  SWA cells that are not masked for ``seq_pos_max``, i.e. the window positions it holds --
+  and ``llama_state_seq_get_size_ext`` computes that size with a counting writer that copies
+  nothing (microseconds).
+
+The rule (``_rollback_is_exact``), each half sufficient on its own:
+
+1. *Only the last evaluated token is dropped* (``keep >= n_tokens - 1``). That token was
+   evaluated in a ubatch starting at ``s <= keep``; that ubatch, and every earlier one, could
+   only take over cells holding positions ``<= s - n_swa < keep - n_swa``, outside the window
+   the re-evaluated token needs. (By induction: the worker only ever evaluates on a complete
+   window, and a checkpoint restore writes back exactly the window of its ``n``.)
+2. *The window is measured complete* after the truncation: the size of the PARTIAL_ONLY state
+   is ``base + per_cell * cells`` (calibrated at load from 1-, 2- and 3-token states; the
+   layout is checked to be linear or the measurement is not used), and positions are unique in
+   one sequence, so ``cells == min(keep, n_swa)`` means every window position is there.
+
+Otherwise the newest checkpoint at or before the divergence is restored (the end-of-prompt
+checkpoint for regenerate), or the prompt is read again from the start. For models with
+another sliding-window kind (chunked, symmetric) only rule 1 is used.
+
+Independent check: at the end of every prompt the worker saves the regenerate checkpoint
+anyway; its bytes list the window positions llama.cpp really holds
+(``engine.worker.swa_window``). If one is missing, whatever shortcut led there is treated as
+our bug: every checkpoint and parked state is dropped, the prompt is read again from scratch,
+and the worker log says so. The answer is never computed on an incomplete window.
 """
 
 from __future__ import annotations
@@ -16,6 +62,7 @@ from __future__ import annotations
 import codecs
 import ctypes
 import os
+import sys
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
@@ -23,6 +70,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 import llama_cpp
+import numpy as np
 
 from engine.chat import gemma_format
 from engine.chat.messages import ChatMessage
@@ -32,7 +80,14 @@ from engine.errors import Cancelled, HearthError, ModelFileError
 from engine.model.gguf_header import TEXT_ARCHITECTURES, GGUFInfo, read_gguf_header
 from engine.model.memory import estimate_memory
 from engine.worker.checkpoints import CheckpointStore, ConversationStates, prefix_digest
-from engine.worker.protocol import GenerationStats, ModelConfig, ModelInfo
+from engine.worker.protocol import ChatProbe, GenerationStats, ModelConfig, ModelInfo
+from engine.worker.swa_window import (
+    WindowGauge,
+    missing_positions,
+    state_bytes,
+    state_size,
+    window_positions,
+)
 from engine.worker.threads import default_thread_count
 
 if TYPE_CHECKING:
@@ -50,6 +105,12 @@ _MIN_PARK_GAIN = 64
 _RECENT_TURNS = 3
 _CHECKPOINT_SPACING = 1024
 _PIECE_BUFFER = 256
+# Architectures whose sliding window is llama.cpp's standard kind (masked when p1 - p0 >= n_swa),
+# for which the window can be measured after a rollback (see the module docstring).
+_STANDARD_SWA = frozenset({"gemma2", "gemma3", "cohere2", "gpt-oss", "exaone4", "smallthinker"})
+# Diagnostics (ChatProbe): the best logits of the first answer steps.
+_PROBE_STEPS = 16
+_PROBE_TOP = 8
 
 
 class CancelFlag(Protocol):
@@ -65,6 +126,7 @@ class ChatResult:
     text: str
     token_ids: tuple[int, ...]
     stats: GenerationStats
+    probe: ChatProbe | None = None
 
 
 @dataclass
@@ -159,6 +221,10 @@ class LoadedModel:
         self._vocab = llama_cpp.llama_model_get_vocab(self.llm.model)
         self._memory = llama_cpp.llama_get_memory(self.llm.ctx)
         self.n_swa = 0 if config.swa_full else int(llama_cpp.llama_model_n_swa(self.llm.model))
+        self._gauge: WindowGauge | None = None
+        # The last held token was evaluated by a completed ubatch (rule 1 of the docstring);
+        # False after any truncation or restore until the next evaluation.
+        self._last_evaluated = False
         self.prompt_format = choose_prompt_format(self.header.chat_template)
         self._bos = int(self.llm.token_bos())
         self._eot = self._single_token(gemma_format.END_OF_TURN)
@@ -175,6 +241,8 @@ class LoadedModel:
         self.checkpoints = CheckpointStore(self.llm.ctx, budget_bytes=budget)
         self.conversations = ConversationStates(self.llm.ctx, budget_bytes=budget)
         self._tile_cache: OrderedDict[object, TileSet] = OrderedDict()
+        if self.n_swa >= 3 and self.header.architecture in _STANDARD_SWA:
+            self._gauge = self._calibrate_gauge()
         self.vision: VisionRuntime | None = None
         if config.mmproj_path:
             self.vision = self._load_vision(config, threads)
@@ -322,16 +390,51 @@ class LoadedModel:
     def held_tokens(self) -> list[int]:
         return [int(t) for t in self.llm.input_ids[: self.llm.n_tokens]]
 
-    def _window_intact(self, position: int) -> bool:
-        """True when truncating the sequence to ``position`` leaves a correct cache."""
-        if self.n_swa == 0 or position == 0:
+    def _calibrate_gauge(self) -> WindowGauge | None:
+        """Measure the SWA state size after 1, 2 and 3 tokens (a few ms at load)."""
+        sizes = []
+        for _ in range(3):
+            self.llm.eval([self._bos])
+            sizes.append(state_size(self.llm.ctx))
+        self._truncate(0)
+        return WindowGauge.calibrate(self.llm.ctx, sizes)
+
+    def _rollback_is_exact(self, keep: int) -> bool:
+        """Truncate the cache to ``keep`` tokens; True when what is left is exactly right.
+
+        The rule and the llama.cpp behaviour it rests on are in the module docstring. On False
+        the tail is gone too, and the caller restores a checkpoint or starts over.
+        """
+        if self.n_swa == 0 or (keep == self.llm.n_tokens - 1 and self._last_evaluated):
+            self._truncate(keep)
             return True
-        pos_min = int(llama_cpp.llama_memory_seq_pos_min(self._memory, 0))
-        return 0 <= pos_min <= max(0, position - self.n_swa)
+        if self._gauge is None:
+            return False
+        self._truncate(keep)
+        return self._gauge.cells() == min(keep, self.n_swa)
+
+    def window_missing(self, state: bytes | None = None) -> int | None:
+        """How many window positions the next token needs are not cached (None: unknown)."""
+        if self.n_swa == 0:
+            return 0
+        positions = window_positions(state if state is not None else state_bytes(self.llm.ctx))
+        if positions is None:
+            return None
+        return len(missing_positions(positions, self.llm.n_tokens, self.n_swa))
 
     def _truncate(self, position: int) -> None:
         llama_cpp.llama_memory_seq_rm(self._memory, 0, position, -1)
+        if position < self.llm.n_tokens:
+            self._last_evaluated = False
         self.llm.n_tokens = position
+
+    def _window_complete(self) -> bool:
+        """The cache holds the whole window for the token after the held ones (measured)."""
+        if self.n_swa == 0 or self.llm.n_tokens == 0:
+            return True
+        if self._gauge is None:
+            return False
+        return self._gauge.cells() == min(self.llm.n_tokens, self.n_swa)
 
     def prepare_cache(self, prompt: Sequence[int]) -> tuple[int, str]:
         """Make the context hold a correct prefix of ``prompt``; return (its length, path).
@@ -346,8 +449,7 @@ class LoadedModel:
             keep -= 1  # an image is decoded whole or not at all
         if keep == self.llm.n_tokens and keep > 0:
             return keep, "append"
-        if keep > 0 and self._window_intact(keep):
-            self._truncate(keep)
+        if keep > 0 and self._rollback_is_exact(keep):
             return keep, "rollback"
         restored = self.checkpoints.restore_before(common, prompt, self._truncate)
         if restored > 0:
@@ -425,10 +527,11 @@ class LoadedModel:
                 try:
                     self.llm.eval(tokens[done:end])
                 except RuntimeError as exc:
-                    self._truncate(good)
+                    self._after_failed_decode(good, end - done)
                     if cancel.is_set():
                         raise Cancelled() from exc
                     raise
+                self._last_evaluated = True
                 done = end
                 if done in stops:
                     self.checkpoints.save(self.llm.n_tokens, self.held_tokens)
@@ -436,6 +539,23 @@ class LoadedModel:
                     progress("prefill", done, total)
         finally:
             self._set_abort(None)
+
+    def _after_failed_decode(self, good: int, count: int) -> None:
+        """An aborted or failed decode of ``count`` tokens after ``good`` held ones.
+
+        llama.cpp removes the positions of the ubatch that failed, but the cells it had already
+        taken over are gone. A single ubatch starting at ``good`` could only take over
+        positions ``<= good - n_swa``, which the next token at ``good`` does not need; with
+        ``n_batch > n_ubatch`` a finished ubatch of the same call may have taken more, so the
+        window is measured, and a checkpoint restored when it is not whole.
+        """
+        held = self.held_tokens[:good]
+        self._truncate(good)
+        self._last_evaluated = False
+        if count <= self.config.n_ubatch or self._window_complete():
+            return
+        if self.checkpoints.restore_before(good, held, self._truncate) == 0:
+            self._truncate(0)
 
     def chat(
         self,
@@ -448,6 +568,7 @@ class LoadedModel:
         on_progress: ProgressFn | None = None,
         reuse_cache: bool = True,
         continue_answer: bool = False,
+        probe: bool = False,
     ) -> ChatResult:
         started = time.perf_counter()
         prompt = self.build_prompt(messages, continue_answer=continue_answer)
@@ -466,13 +587,51 @@ class LoadedModel:
         if switched:
             path = f"switch+{path}"
         images = self._evaluate_prompt(prompt, cached, cancel, on_progress)
+        # Checkpoint at the prompt's end: regenerate comes back here. Its bytes also say which
+        # window positions llama.cpp holds: the independent check of the path taken.
+        missing = self._checkpoint_prompt_end(probe)
+        if missing:
+            self._report_incomplete_window(path, missing)
+            self.checkpoints.clear()
+            self.conversations.clear()
+            self._truncate(0)
+            cached, path = 0, "repaired"
+            images = self._evaluate_prompt(prompt, 0, cancel, on_progress)
+            missing = self._checkpoint_prompt_end(probe)
         prefill_s = time.perf_counter() - started
-        # Checkpoint at the prompt's end: regenerate comes back here.
-        self.checkpoints.save(self.llm.n_tokens, self.held_tokens)
         state = _PromptState(
             ids, cached, path, len(ids) - cached, started, prefill_s, images, prompt.image_tiles
         )
-        return self._generate(state, sampling, max_tokens, cancel, on_token)
+        return self._generate(
+            state,
+            sampling,
+            max_tokens,
+            cancel,
+            on_token,
+            probe_missing=(-1 if missing is None else missing) if probe else None,
+        )
+
+    def _checkpoint_prompt_end(self, probe: bool) -> int | None:
+        """Save the regenerate checkpoint; return the window positions missing (None: unknown).
+
+        The check reads the checkpoint's bytes; without a checkpoint (no budget) the state is
+        serialised for it only when a probe asks.
+        """
+        checkpoint = self.checkpoints.save(self.llm.n_tokens, self.held_tokens)
+        if self.n_swa == 0:
+            return 0
+        if checkpoint is None and not probe:
+            return None
+        return self.window_missing(checkpoint.data if checkpoint is not None else None)
+
+    def _report_incomplete_window(self, path: str, missing: int) -> None:
+        """Our bug, caught before it reached an answer: say so in the worker log."""
+        print(
+            f"hearth worker: BUG: after the '{path}' path the sliding window lacked {missing} "
+            f"of its positions at token {self.llm.n_tokens}; re-reading the prompt from the start",
+            file=sys.stderr,
+            flush=True,
+        )
 
     def _evaluate_prompt(
         self,
@@ -494,6 +653,7 @@ class LoadedModel:
                 progress("image", index, len(pending))
             assert self.vision is not None
             evaluated.append(self.vision.decode_image(slot))
+            self._last_evaluated = True
             position = self.llm.n_tokens
         self.evaluate(prompt.ids[position:], cancel, progress, user_starts)
         return evaluated
@@ -525,8 +685,13 @@ class LoadedModel:
         max_tokens: int,
         cancel: CancelFlag,
         on_token: TokenFn,
+        *,
+        probe_missing: int | None = None,
     ) -> ChatResult:
+        """The token loop. ``probe_missing`` (diagnostics) also records the best logits."""
         llm = self.llm
+        probing = probe_missing is not None
+        steps: list[tuple[tuple[int, float], ...]] = []
         prompt, cached, path, evaluated = state.prompt, state.cached, state.path, state.evaluated
         started, prefill_s = state.started, state.prefill_s
         if sampling.seed is not None:
@@ -547,6 +712,8 @@ class LoadedModel:
             if cancel.is_set():
                 finish = "cancelled"
                 break
+            if probing and len(steps) < _PROBE_STEPS:
+                steps.append(self._top_logits())
             token = int(sampler.sample(llm._ctx, -1))
             if not generated:
                 first_at = time.perf_counter()
@@ -563,6 +730,7 @@ class LoadedModel:
                 finish = "context_full"
                 break
             llm.eval([token])
+            self._last_evaluated = True
         tail = decoder.decode(b"", final=True)
         if tail:
             parts.append(tail)
@@ -590,4 +758,16 @@ class LoadedModel:
             encode_ms=tuple(image.encode_ms for image in state.images if image.encoded),
             image_decode_ms=sum(image.decode_ms for image in state.images),
         )
-        return ChatResult("".join(parts), tuple(generated), stats)
+        probe = (
+            ChatProbe(window_missing=probe_missing, top_logits=tuple(steps))
+            if probe_missing is not None
+            else None
+        )
+        return ChatResult("".join(parts), tuple(generated), stats, probe)
+
+    def _top_logits(self) -> tuple[tuple[int, float], ...]:
+        n_vocab = int(self.llm.n_vocab())
+        row = np.ctypeslib.as_array(llama_cpp.llama_get_logits_ith(self.llm.ctx, -1), (n_vocab,))
+        best = np.argpartition(row, -_PROBE_TOP)[-_PROBE_TOP:]
+        best = best[np.argsort(row[best])[::-1]]
+        return tuple((int(i), float(row[i])) for i in best)

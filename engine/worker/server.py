@@ -131,8 +131,9 @@ class _Worker:
             on_progress=on_progress,
             reuse_cache=request.reuse_cache,
             continue_answer=request.continue_answer,
+            probe=request.probe,
         )
-        self.send(p.Done(rid, result.text, result.stats, result.token_ids))
+        self.send(p.Done(rid, result.text, result.stats, result.token_ids, result.probe))
 
 
 # The worker yields the CPU to the window: on a 2-core laptop llama.cpp's threads otherwise
