@@ -29,7 +29,17 @@ def _ggml() -> ctypes.CDLL:
     import llama_cpp  # loads libllama and, through it, libggml (RTLD_GLOBAL)
 
     del llama_cpp
-    lib = ctypes.CDLL(str(llama_lib_dir() / "libggml.so"), mode=ctypes.RTLD_GLOBAL)
+    # The wheel holds libggml.so and libggml.so.0 as separate copies; libllama is linked to the
+    # soname, so open it by soname (the already loaded object) to reach the same registry.
+    lib: ctypes.CDLL | None = None
+    for name in ("libggml.so.0", str(llama_lib_dir() / "libggml.so.0")):
+        try:
+            lib = ctypes.CDLL(name, mode=ctypes.RTLD_GLOBAL)
+            break
+        except OSError:
+            continue
+    if lib is None:
+        lib = ctypes.CDLL(str(llama_lib_dir() / "libggml.so"), mode=ctypes.RTLD_GLOBAL)
     lib.ggml_backend_reg_count.restype = ctypes.c_size_t
     lib.ggml_backend_reg_count.argtypes = []
     lib.ggml_backend_load_all_from_path.restype = None
