@@ -251,6 +251,48 @@ def build_package() -> Path:
     return ROOT / "dist" / "Hearth"
 
 
+# stderr lines the smoke test accepts from the packaged app; anything else fails it.
+SMOKE_STDERR_ALLOWED = (
+    "This plugin does not support propagateSizeHints()",  # offscreen platform, harmless
+    "load_backend: loaded CPU backend from ",  # ggml names the CPU variant it picked
+)
+
+
+def smoke_test(dist: Path) -> int:
+    """Start the packaged executable headless with --smoke-test; fail on any unexpected
+    stderr line or a non-zero exit."""
+    data = ROOT / "tests" / "data"
+    command = [
+        str(dist / "Hearth"),
+        "--smoke-test",
+        "--image",
+        str(data / "f3-discovery-board.jpeg"),
+        "--pdf",
+        str(data / "documents" / "sample-3-pages.pdf"),
+    ]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
+    env.update(QT_QPA_PLATFORM="offscreen", GGML_NO_BACKTRACE="1")
+    say("$ " + " ".join(command))
+    with tempfile.TemporaryDirectory(prefix="hearth-smoke-home-") as home:
+        env.update(HOME=home, XDG_CACHE_HOME=home + "/cache", XDG_DATA_HOME=home + "/data")
+        result = subprocess.run(
+            command, env=env, capture_output=True, text=True, timeout=600, check=False
+        )
+    print(result.stdout, end="", flush=True)
+    unexpected = [
+        line
+        for line in result.stderr.splitlines()
+        if line.strip() and not line.startswith(SMOKE_STDERR_ALLOWED)
+    ]
+    for line in unexpected:
+        say(f"smoke: unexpected stderr: {line}")
+    if result.returncode != 0 or unexpected:
+        say(f"smoke test FAILED (exit {result.returncode})")
+        return 1
+    say("smoke test passed")
+    return 0
+
+
 def run_tests(python: Path, extra: list[str]) -> int:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", GGML_NO_BACKTRACE="1")
     bindir = python.parent
@@ -276,8 +318,9 @@ def main(argv: list[str]) -> int:
         return 2
     command, extra = argv[0], argv[1:]
     if command == "package":
-        say(f"built {build_package()}")
-        return 0
+        dist = build_package()
+        say(f"built {dist}")
+        return smoke_test(dist)
     python = setup(dev=command != "run")
     if command == "setup":
         return 0

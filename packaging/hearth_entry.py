@@ -14,6 +14,10 @@ import sys
 def main() -> int:
     multiprocessing.freeze_support()
     multiprocessing.set_start_method("spawn", force=True)
+    if "--smoke-test" in sys.argv[1:]:
+        from app.smoke import main as smoke_main
+
+        return smoke_main(sys.argv[1:])
     if os.path.basename(sys.executable).startswith("hearth-cli"):
         from engine.cli import main as cli_main
 
