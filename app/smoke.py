@@ -32,12 +32,12 @@ def main(argv: Sequence[str]) -> int:
     from engine.documents.sandbox import extract_document
     from engine.model.bundled import bundled_model_path
     from engine.paths import resolve_paths
-    from engine.store import HistoryStore
     from engine.vision.tiles import make_tiles
     from engine.worker import protocol as p
     from engine.worker.client import EngineClient
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     report: dict[str, object] = {"cpu_backend": llama_cpu_backend()}
     with tempfile.TemporaryDirectory(prefix="hearth-smoke-") as tmp:
         paths = resolve_paths(tmp).ensure()
