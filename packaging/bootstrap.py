@@ -4,6 +4,7 @@
     python3 packaging/bootstrap.py run      # set up, then start Hearth on the bundled model
     python3 packaging/bootstrap.py test     # set up (with dev tools), then run every check
     python3 packaging/bootstrap.py setup    # only set up
+    python3 packaging/bootstrap.py package  # build the self-contained dist/Hearth folder
 
 Only the standard library is used here, because this runs before anything is installed.
 
@@ -122,14 +123,29 @@ def wheel_cache_dir(cmake_args: str) -> Path:
     return cache_root() / f"llama_cpp_python-{LLAMA_CPP_VERSION}-{tag}-{key}"
 
 
-def cached_llama_wheel(python: Path) -> Path:
-    cmake_args = llama_cmake_args()
+# The shipped build: every x86-64 CPU kernel set as a separately loaded backend
+# (libggml-cpu-<variant>.so), the best one for the running CPU picked at start-up. The variant
+# libraries are installed next to libllama.so. ggml's list includes an AMX variant
+# (sapphirerapids) that cannot be switched off by a flag; the package leaves it out.
+PACKAGE_LLAMA_CMAKE_ARGS = " ".join(
+    [
+        "-DGGML_NATIVE=OFF",
+        "-DGGML_BACKEND_DL=ON",
+        "-DGGML_CPU_ALL_VARIANTS=ON",
+        "-DCMAKE_INSTALL_BINDIR=llama_cpp/lib",
+    ]
+)
+
+
+def cached_llama_wheel(python: Path, cmake_args: str | None = None) -> Path:
+    if cmake_args is None:
+        cmake_args = llama_cmake_args()
     target = wheel_cache_dir(cmake_args)
     wheels = sorted(target.glob("llama_cpp_python-*.whl"))
     if wheels:
         say(f"using the cached llama-cpp-python build {wheels[0]}")
         return wheels[0]
-    say(f"compiling llama-cpp-python {LLAMA_CPP_VERSION} once (5-10 minutes), flags: {cmake_args}")
+    say(f"compiling llama-cpp-python {LLAMA_CPP_VERSION} once (minutes), flags: {cmake_args}")
     target.parent.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, CMAKE_ARGS=cmake_args, FORCE_CMAKE="1")
     env.setdefault("CMAKE_BUILD_PARALLEL_LEVEL", str(os.cpu_count() or 2))
@@ -204,6 +220,79 @@ def setup(dev: bool) -> Path:
     return python
 
 
+PACKAGE_VENV = Path(os.environ.get("HEARTH_PACKAGE_VENV", ROOT / ".venv-package"))
+PYINSTALLER = "pyinstaller>=6.10,<7"
+
+
+def build_package() -> Path:
+    """Build dist/Hearth (PyInstaller one-folder) from a venv with the portable llama.cpp."""
+    ensure_system_packages()
+    python = PACKAGE_VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    if not python.exists():
+        run([sys.executable, "-m", "venv", str(PACKAGE_VENV)])
+    run([str(python), "-m", "pip", "install", "-q", "--upgrade", "pip", "setuptools", "wheel"])
+    wheel = cached_llama_wheel(python, PACKAGE_LLAMA_CMAKE_ARGS)
+    run([str(python), "-m", "pip", "install", "-q", str(wheel), str(ROOT), PYINSTALLER])
+    run([str(python), "-m", "app.translations", "--compile"], cwd=ROOT)
+    run(
+        [
+            str(python),
+            "-m",
+            "PyInstaller",
+            "--noconfirm",
+            "--distpath",
+            str(ROOT / "dist"),
+            "--workpath",
+            str(ROOT / "build" / "pyinstaller"),
+            str(ROOT / "packaging" / "hearth.spec"),
+        ],
+        cwd=ROOT,
+    )
+    return ROOT / "dist" / "Hearth"
+
+
+# stderr lines the smoke test accepts from the packaged app; anything else fails it.
+SMOKE_STDERR_ALLOWED = (
+    "This plugin does not support propagateSizeHints()",  # offscreen platform, harmless
+    "load_backend: loaded CPU backend from ",  # ggml names the CPU variant it picked
+)
+
+
+def smoke_test(dist: Path) -> int:
+    """Start the packaged executable headless with --smoke-test; fail on any unexpected
+    stderr line or a non-zero exit."""
+    data = ROOT / "tests" / "data"
+    command = [
+        str(dist / "Hearth"),
+        "--smoke-test",
+        "--image",
+        str(data / "f3-discovery-board.jpeg"),
+        "--pdf",
+        str(data / "documents" / "sample-3-pages.pdf"),
+    ]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
+    env.update(QT_QPA_PLATFORM="offscreen", GGML_NO_BACKTRACE="1")
+    say("$ " + " ".join(command))
+    with tempfile.TemporaryDirectory(prefix="hearth-smoke-home-") as home:
+        env.update(HOME=home, XDG_CACHE_HOME=home + "/cache", XDG_DATA_HOME=home + "/data")
+        result = subprocess.run(
+            command, env=env, capture_output=True, text=True, timeout=600, check=False
+        )
+    print(result.stdout, end="", flush=True)
+    unexpected = [
+        line
+        for line in result.stderr.splitlines()
+        if line.strip() and not line.startswith(SMOKE_STDERR_ALLOWED)
+    ]
+    for line in unexpected:
+        say(f"smoke: unexpected stderr: {line}")
+    if result.returncode != 0 or unexpected:
+        say(f"smoke test FAILED (exit {result.returncode})")
+        return 1
+    say("smoke test passed")
+    return 0
+
+
 def run_tests(python: Path, extra: list[str]) -> int:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", GGML_NO_BACKTRACE="1")
     bindir = python.parent
@@ -224,10 +313,14 @@ def run_tests(python: Path, extra: list[str]) -> int:
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"run", "test", "setup"}:
+    if not argv or argv[0] not in {"run", "test", "setup", "package"}:
         print(__doc__)
         return 2
     command, extra = argv[0], argv[1:]
+    if command == "package":
+        dist = build_package()
+        say(f"built {dist}")
+        return smoke_test(dist)
     python = setup(dev=command != "run")
     if command == "setup":
         return 0

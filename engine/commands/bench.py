@@ -109,6 +109,10 @@ def _captured_stderr() -> Any:
 def _measured_kv_mib(model_path: str, n_ctx: int, swa_full: bool) -> float:
     import llama_cpp
 
+    from engine.llama_backends import ensure_backends_loaded
+
+    ensure_backends_loaded()
+
     with _captured_stderr() as log:
         llm = llama_cpp.Llama(
             model_path=model_path, n_ctx=n_ctx, swa_full=swa_full, flash_attn=True, verbose=True
@@ -120,6 +124,10 @@ def _measured_kv_mib(model_path: str, n_ctx: int, swa_full: bool) -> float:
 
 def run(args: argparse.Namespace) -> int:
     import llama_cpp
+
+    from engine.llama_backends import ensure_backends_loaded
+
+    ensure_backends_loaded()
 
     paths = common.paths_from(args)
     config = common.model_config_from(args, paths)

@@ -77,6 +77,7 @@ from engine.chat.messages import ChatMessage
 from engine.chat.sampling import SamplingParams
 from engine.chat.template import choose_prompt_format
 from engine.errors import Cancelled, HearthError, ModelFileError
+from engine.llama_backends import ensure_backends_loaded
 from engine.model.gguf_header import TEXT_ARCHITECTURES, GGUFInfo, read_gguf_header
 from engine.model.memory import estimate_memory
 from engine.worker.checkpoints import CheckpointStore, ConversationStates, prefix_digest
@@ -200,6 +201,7 @@ class LoadedModel:
         kv_type = _kv_type_id(config.kv_type)
         started = time.perf_counter()
         try:
+            ensure_backends_loaded()
             self.llm = llama_cpp.Llama(
                 model_path=config.model_path,
                 n_ctx=self.n_ctx,
