@@ -1,9 +1,14 @@
-"""A model's own chat template, rendered only inside Jinja's immutable sandbox.
+"""A model's own chat template, rendered only inside Jinja's immutable sandbox, and the choice
+of prompt format for a model.
 
 A template comes from the model file, which is untrusted input: it is compiled in an
-``ImmutableSandboxedEnvironment`` (no attribute tricks, no mutation of passed objects) and a
-template that does not compile or render is reported, never fatal: the model still loads and
-Hearth falls back to its own Gemma turn format.
+``ImmutableSandboxedEnvironment`` (no attribute tricks, no mutation of passed objects). Which
+format a model gets is decided once, at load, never guessed:
+
+* a format the user chose for this model (ChatML, Llama 3, Gemma, Mistral, plain) wins;
+* otherwise the model's own template, if it compiles and renders a probe conversation;
+* otherwise, for the Gemma families, Gemma's turn format (it is theirs);
+* otherwise loading stops with ``PromptFormatRequired``: the user is asked to choose.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from engine.chat import gemma_format
 from engine.chat.messages import ChatMessage
+from engine.errors import HearthError
 
 _MAX_RENDERED_CHARS = 8 << 20
 _OPEN_MARKER = "\uf8ffHEARTH-OPEN-ANSWER\uf8ff"
@@ -108,30 +114,114 @@ class SandboxedTemplate:
             return False
 
 
+# The formats a user can choose for a model without a usable template. Hearth's own templates,
+# rendered by the same sandbox as a model's; "gemma" is Hearth's token-exact Gemma pieces.
+_CHATML = (
+    "{% for m in messages %}{{ '<|im_start|>' + m.role + '\\n' + m.content + '<|im_end|>\\n' }}"
+    "{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}"
+)
+_LLAMA3 = (
+    "{{ bos_token }}{% for m in messages %}"
+    "{{ '<|start_header_id|>' + m.role + '<|end_header_id|>\\n\\n' + m.content | trim }}"
+    "{{ '<|eot_id|>' }}{% endfor %}{% if add_generation_prompt %}"
+    "{{ '<|start_header_id|>assistant<|end_header_id|>\\n\\n' }}{% endif %}"
+)
+_MISTRAL = (
+    "{{ bos_token }}{% set ns = namespace(system='') %}{% for m in messages %}"
+    "{% if m.role == 'system' %}{% set ns.system = m.content | trim %}"
+    "{% elif m.role == 'user' %}{{ '[INST] ' }}{% if ns.system %}"
+    "{{ ns.system + '\\n\\n' }}{% set ns.system = '' %}{% endif %}"
+    "{{ m.content | trim + ' [/INST]' }}"
+    "{% else %}{{ ' ' + m.content | trim + eos_token }}{% endif %}{% endfor %}"
+)
+_PLAIN = (
+    "{% for m in messages %}{% if m.role == 'system' %}{{ m.content | trim + '\\n\\n' }}"
+    "{% elif m.role == 'user' %}{{ 'User: ' + m.content | trim + '\\n\\n' }}"
+    "{% else %}{{ 'Assistant: ' + m.content | trim + '\\n\\n' }}{% endif %}{% endfor %}"
+    "{% if add_generation_prompt %}{{ 'Assistant:' }}{% endif %}"
+)
+KNOWN_FORMATS: dict[str, tuple[str, str | None]] = {
+    "chatml": ("ChatML", _CHATML),
+    "llama3": ("Llama 3", _LLAMA3),
+    "gemma": ("Gemma", None),
+    "mistral": ("Mistral", _MISTRAL),
+    "plain": ("Plain text", _PLAIN),
+}
+"""key -> (label, Hearth's template; None for the Gemma pieces)."""
+AUTO = "auto"
+
+
+class PromptFormatRequired(HearthError):
+    """The model has no usable chat template and no format was chosen for it."""
+
+
+def format_choices() -> str:
+    """ "ChatML, Llama 3, Gemma, Mistral or Plain text" (for messages)."""
+    labels = [label for label, _ in KNOWN_FORMATS.values()]
+    return ", ".join(labels[:-1]) + " or " + labels[-1]
+
+
 @dataclass(frozen=True)
 class PromptFormat:
-    """How the worker lays out prompts for one model, decided once at load time."""
+    """How the worker lays out prompts for one model, decided once at load time.
+
+    ``key`` is ``"model"`` for the model's own template, else a ``KNOWN_FORMATS`` key.
+    """
 
     template: SandboxedTemplate | None
     note: str
+    key: str = "gemma"
 
     @property
     def uses_gemma_pieces(self) -> bool:
         return self.template is None
 
 
-def choose_prompt_format(chat_template: str | None) -> PromptFormat:
-    """Use Hearth's token-exact Gemma format unless the model's template says otherwise."""
-    if not chat_template:
-        return PromptFormat(None, "no chat template in the model file: Hearth's Gemma format")
-    try:
-        compiled = SandboxedTemplate.compile(chat_template)
-    except TemplateError as exc:
-        return PromptFormat(None, f"{exc}; using Hearth's Gemma format")
-    if compiled.matches_gemma_format():
-        return PromptFormat(None, "the model's template is Gemma's turn format")
-    try:
-        compiled.render(_PROBE)
-    except TemplateError as exc:
-        return PromptFormat(None, f"{exc}; using Hearth's Gemma format")
-    return PromptFormat(compiled, "the model's own chat template (sandboxed)")
+def _known(key: str, why: str) -> PromptFormat:
+    label, source = KNOWN_FORMATS[key]
+    note = f"{label} format ({why})"
+    if source is None:
+        return PromptFormat(None, note, key)
+    return PromptFormat(SandboxedTemplate.compile(source), note, key)
+
+
+def choose_prompt_format(
+    chat_template: str | None,
+    *,
+    gemma_family: bool = True,
+    chosen: str = AUTO,
+    model_name: str = "This model",
+) -> PromptFormat:
+    """The prompt format for a model (see the module docstring for the order of choice).
+
+    Args:
+        chat_template: the model file's ``tokenizer.chat_template``.
+        gemma_family: the architecture's own turn format is Gemma's.
+        chosen: a ``KNOWN_FORMATS`` key the user picked for this model, or ``"auto"``.
+        model_name: the file's name, for the message.
+
+    Raises:
+        PromptFormatRequired: no usable template, not a Gemma family, nothing chosen.
+        ValueError: ``chosen`` is not a known format.
+    """
+    if chosen != AUTO:
+        if chosen not in KNOWN_FORMATS:
+            known = list(KNOWN_FORMATS)
+            raise ValueError(f"unknown prompt format {chosen!r}; expected one of {known}")
+        return _known(chosen, "chosen for this model")
+    problem = "has no chat template"
+    if chat_template and chat_template.strip():
+        try:
+            compiled = SandboxedTemplate.compile(chat_template)
+            if gemma_family and compiled.matches_gemma_format():
+                return PromptFormat(None, "the model's template is Gemma's turn format", "gemma")
+            compiled.render(_PROBE)
+            return PromptFormat(compiled, "the model's own chat template (sandboxed)", "model")
+        except TemplateError as exc:
+            problem = f"has a chat template Hearth cannot use ({exc})"
+    if gemma_family:
+        return _known("gemma", f"the model {problem}; Gemma's turn format is its family's own")
+    raise PromptFormatRequired(
+        f"{model_name} {problem}. Choose its prompt format in the model manager "
+        f"({format_choices()}); the model card usually says which one it was trained with."
+    )

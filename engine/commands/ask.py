@@ -66,6 +66,7 @@ def run(args: argparse.Namespace) -> int:
         n_threads=args.threads,
         mmproj_path=mmproj,
         allow_text_only_vision=args.allow_text_only_vision,
+        prompt_format=common.prompt_format_from(args),
     )
     images = [ImageAttachment.from_path(path, mode=args.pan_scan) for path in args.image]
     sampling = common.sampling_from(args)

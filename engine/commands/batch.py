@@ -45,7 +45,11 @@ def run(args: argparse.Namespace) -> int:
     model = common.model_path_from(args, paths)
     mmproj = mmproj_for(model, args.mmproj)
     config = p.ModelConfig(
-        model_path=str(model), n_ctx=args.ctx, n_threads=args.threads, mmproj_path=mmproj
+        model_path=str(model),
+        n_ctx=args.ctx,
+        n_threads=args.threads,
+        mmproj_path=mmproj,
+        prompt_format=common.prompt_format_from(args),
     )
     failures = 0
     with common.start_client(paths) as client, HistoryStore.open(paths) as store:

@@ -2,9 +2,10 @@
 
 Both run in one invocation on the same model, threads and prompt token ids, alternating
 rounds so that machine noise hits both alike; the figures printed are medians and the ratio
-Hearth / raw (goal: >= 0.97). It also reports the KV cache size at 32K context with Hearth's
-``swa_full=False`` against the full-size cache, as llama.cpp itself reports it when it creates
-the context.
+Hearth / raw (goal: >= 0.97). It also reports Hearth's memory estimate against the KV cache and
+compute buffer sizes llama.cpp itself reports when it creates the context, at 2K, 8K and 32K
+tokens (and for sliding-window models with Hearth's ``swa_full=False`` against the full-size
+cache).
 """
 
 from __future__ import annotations
@@ -24,8 +25,10 @@ from typing import Any
 from engine.chat import gemma_format
 from engine.chat.messages import ChatMessage
 from engine.chat.sampling import GREEDY
+from engine.chat.template import choose_prompt_format
 from engine.commands import common
-from engine.model.gguf_header import read_gguf_header
+from engine.model.architectures import architecture
+from engine.model.gguf_header import GGUFInfo, read_gguf_header
 from engine.model.memory import estimate_memory
 from engine.worker import protocol as p
 from engine.worker.threads import default_thread_count
@@ -49,7 +52,12 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--prompt-tokens", type=int, default=512, help="approximate prompt size")
     parser.add_argument("--gen-tokens", type=int, default=128, help="tokens to generate")
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--skip-kv", action="store_true", help="skip the 32K KV measurement")
+    parser.add_argument("--skip-kv", action="store_true", help="skip the memory measurement")
+    parser.add_argument(
+        "--kv-contexts",
+        default="2048,8192,32768",
+        help="context sizes for the memory measurement (comma-separated)",
+    )
     parser.set_defaults(func=run, ctx=4096)
 
 
@@ -106,7 +114,8 @@ def _captured_stderr() -> Any:
             box["text"] = sink.read().decode("utf-8", "replace")
 
 
-def _measured_kv_mib(model_path: str, n_ctx: int, swa_full: bool) -> float:
+def _measured_mib(model_path: str, n_ctx: int, swa_full: bool) -> tuple[float, float]:
+    """(KV cache MiB, compute buffer MiB) as llama.cpp reports them creating the context."""
     import llama_cpp
 
     from engine.llama_backends import ensure_backends_loaded
@@ -118,8 +127,42 @@ def _measured_kv_mib(model_path: str, n_ctx: int, swa_full: bool) -> float:
             model_path=model_path, n_ctx=n_ctx, swa_full=swa_full, flash_attn=True, verbose=True
         )
         llm.close()
-    sizes = re.findall(r"llama_kv_cache: size =\s*([\d.]+) MiB", log["text"])
-    return sum(float(s) for s in sizes)
+    text = log["text"]
+    kv = re.findall(r"llama_kv_cache(?:_iswa)?: size =\s*([\d.]+) MiB", text)
+    recurrent = re.findall(r"llama_memory_recurrent: size =\s*([\d.]+) MiB", text)
+    compute = re.findall(r"compute buffer size =\s*([\d.]+) MiB", text)
+    kv_mib = sum(float(s) for s in kv) + sum(float(s) for s in recurrent)
+    return kv_mib, sum(float(s) for s in compute)
+
+
+def prompt_token_ids(
+    llm: Any, header: GGUFInfo, messages: list[ChatMessage], chosen: str
+) -> list[int]:
+    """The prompt ids the worker builds for ``messages``, made with the bare llama-cpp-python."""
+    import llama_cpp
+
+    arch = architecture(header.architecture)
+    fmt = choose_prompt_format(
+        header.chat_template, gemma_family=bool(arch and arch.gemma_turns), chosen=chosen
+    )
+    bos = int(llm.token_bos())
+    if fmt.template is None:
+        text = gemma_format.render(messages)[len(gemma_format.BOS) :]
+        return [bos, *llm.tokenize(text.encode(), add_bos=False, special=True)]
+
+    def token_text(token: int) -> str:
+        return (
+            llm.detokenize([token], special=True).decode("utf-8", "replace") if token >= 0 else ""
+        )
+
+    text = fmt.template.render(
+        messages, bos_token=token_text(bos), eos_token=token_text(int(llm.token_eos()))
+    )
+    ids = list(llm.tokenize(text.encode(), add_bos=False, special=True))
+    vocab = llama_cpp.llama_model_get_vocab(llm.model)
+    if llama_cpp.llama_vocab_get_add_bos(vocab) and bos >= 0 and (not ids or ids[0] != bos):
+        ids.insert(0, bos)
+    return ids
 
 
 def run(args: argparse.Namespace) -> int:
@@ -133,7 +176,11 @@ def run(args: argparse.Namespace) -> int:
     config = common.model_config_from(args, paths)
     threads = args.threads or default_thread_count()
     config = p.ModelConfig(
-        model_path=config.model_path, n_ctx=args.ctx, n_threads=threads, checkpoint_budget_mib=0
+        model_path=config.model_path,
+        n_ctx=args.ctx,
+        n_threads=threads,
+        checkpoint_budget_mib=0,
+        prompt_format=config.prompt_format,
     )
     messages = _messages(args.prompt_tokens)
     print(f"model {Path(config.model_path).name}, threads {threads}, ctx {args.ctx}")
@@ -149,8 +196,8 @@ def run(args: argparse.Namespace) -> int:
         flash_attn=config.flash_attn,
         verbose=False,
     )
-    prompt_text = gemma_format.render(messages)[len(gemma_format.BOS) :]
-    tokens = [llm.token_bos(), *llm.tokenize(prompt_text.encode(), add_bos=False, special=True)]
+    header = read_gguf_header(config.model_path)
+    tokens = prompt_token_ids(llm, header, messages, config.prompt_format)
     print(
         f"prompt {len(tokens)} tokens, generating {args.gen_tokens} tokens, "
         f"{args.rounds} alternating rounds"
@@ -179,16 +226,19 @@ def run(args: argparse.Namespace) -> int:
         print(f"{label:>10}: raw {r:8.1f} tok/s   hearth {h:8.1f} tok/s   ratio {h / r:.3f}")
 
     if not args.skip_kv:
-        header = read_gguf_header(config.model_path)
-        n_ctx = min(32768, header.context_length or 32768)
-        small = estimate_memory(header, n_ctx, swa_full=False)
-        full = estimate_memory(header, n_ctx, swa_full=True)
-        measured_small = _measured_kv_mib(config.model_path, n_ctx, swa_full=False)
-        measured_full = _measured_kv_mib(config.model_path, n_ctx, swa_full=True)
-        print(
-            f"KV cache at {n_ctx} tokens: swa_full=False {measured_small:.1f} MiB "
-            f"(estimate {small.kv_bytes / 2**20:.1f}), swa_full=True {measured_full:.1f} MiB "
-            f"(estimate {full.kv_bytes / 2**20:.1f}); saving "
-            f"{1 - measured_small / measured_full:.0%}"
-        )
+        _print_memory(config.model_path, header, args.kv_contexts)
     return 0
+
+
+def _print_memory(model_path: str, header: GGUFInfo, contexts: str) -> None:
+    sliding = bool(header.sliding_window)
+    for n_ctx in (int(part) for part in contexts.split(",") if part.strip()):
+        for swa_full in (False, True) if sliding else (False,):
+            estimate = estimate_memory(header, n_ctx, swa_full=swa_full)
+            kv, compute = _measured_mib(model_path, n_ctx, swa_full)
+            label = f" swa_full={swa_full}" if sliding else ""
+            print(
+                f"memory at {n_ctx:>6} tokens{label}: KV llama.cpp {kv:8.1f} MiB, estimate "
+                f"{estimate.kv_bytes / 2**20:8.1f} MiB; compute llama.cpp {compute:7.1f} MiB, "
+                f"estimate {estimate.compute_bytes / 2**20:7.1f} MiB"
+            )

@@ -88,7 +88,12 @@ def _row(label: str, stats: p.GenerationStats, full: p.GenerationStats | None) -
 def run(args: argparse.Namespace) -> int:
     paths = common.paths_from(args)
     model = common.model_path_from(args, paths)
-    config = p.ModelConfig(model_path=str(model), n_ctx=args.ctx, n_threads=args.threads)
+    config = p.ModelConfig(
+        model_path=str(model),
+        n_ctx=args.ctx,
+        n_threads=args.threads,
+        prompt_format=common.prompt_format_from(args),
+    )
     original = conversation(args.turns)
     with common.start_client(paths) as client:
         client.load(config)

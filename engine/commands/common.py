@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from engine.chat.sampling import SAMPLING_PRESETS, SamplingParams
+from engine.chat.template import AUTO, KNOWN_FORMATS
 from engine.errors import HearthError
 from engine.model.bundled import bundled_model_path
 from engine.paths import AppPaths, resolve_paths
@@ -44,10 +45,19 @@ def paths_from(args: argparse.Namespace) -> AppPaths:
 
 
 def add_model_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--model", help="a Gemma 3 GGUF file (default: the bundled 270M model)")
+    parser.add_argument(
+        "--model", help="a GGUF model file (default: the bundled Gemma 3 270M model)"
+    )
     parser.add_argument("--ctx", type=positive_int, default=8192, help="context size in tokens")
     parser.add_argument(
         "--threads", type=positive_int, default=None, help="CPU threads (default: cores)"
+    )
+    parser.add_argument(
+        "--prompt-format",
+        choices=[AUTO, *KNOWN_FORMATS],
+        default=AUTO,
+        help="prompt format for a model without a usable chat template "
+        "(default: the model's own template)",
     )
 
 
@@ -92,7 +102,13 @@ def model_config_from(args: argparse.Namespace, paths: AppPaths) -> ModelConfig:
         n_ctx=args.ctx,
         n_threads=args.threads,
         mmproj_path=getattr(args, "mmproj", None),
+        prompt_format=prompt_format_from(args),
     )
+
+
+def prompt_format_from(args: argparse.Namespace) -> str:
+    value = getattr(args, "prompt_format", AUTO)
+    return value if isinstance(value, str) else AUTO
 
 
 def start_client(paths: AppPaths) -> EngineClient:

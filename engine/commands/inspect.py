@@ -11,8 +11,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from engine.chat.template import PromptFormatRequired, choose_prompt_format
 from engine.commands import common
 from engine.errors import ModelFileError
+from engine.model.architectures import architecture
 from engine.model.catalog import model_limits, validate_mmproj
 from engine.model.gguf_header import GGUFInfo, read_gguf_header
 from engine.model.memory import MemoryEstimate, estimate_memory, format_bytes, swa_layers
@@ -99,9 +101,27 @@ def _model_report(info: GGUFInfo, ctx: int | None) -> dict[str, Any]:
     n_ctx = ctx if ctx is not None else min(limits.max_context, DEFAULT_CTX)
     estimate = estimate_memory(info, n_ctx, swa_full=False)
     sliding = swa_layers(info)
+    arch = architecture(info.architecture)
+    assert arch is not None  # the header reader refuses the others
+    try:
+        prompt_format: str | None = choose_prompt_format(
+            info.chat_template, gemma_family=arch.gemma_turns, model_name=info.path.name
+        ).note
+        format_problem: str | None = None
+    except PromptFormatRequired as exc:
+        prompt_format, format_problem = None, str(exc)
     return {
         **_common(info),
         "kind": "model",
+        "cache": {
+            "memory": arch.memory,
+            "sliding_window_kind": arch.swa if info.sliding_window else "none",
+            "rollback": "exact"
+            if arch.rollback == "measured" and not info.sliding_window
+            else arch.rollback,
+        },
+        "prompt_format": prompt_format,
+        "prompt_format_problem": format_problem,
         "size_label": info.size_label,
         "context_length": info.context_length,
         "embedding_length": info.embedding_length,
@@ -109,7 +129,12 @@ def _model_report(info: GGUFInfo, ctx: int | None) -> dict[str, Any]:
         "feed_forward_length": info.feed_forward_length,
         "head_count": info.head_count,
         "head_count_kv": info.head_count_kv,
-        "key_length": info.key_length,
+        "key_length": info.key_length
+        or (
+            info.embedding_length // info.head_count
+            if info.embedding_length and info.head_count
+            else None
+        ),
         "value_length": info.value_length,
         "sliding_window": info.sliding_window,
         "sliding_layers": sum(sliding),
@@ -163,7 +188,25 @@ def _as_text(report: dict[str, Any]) -> str:
     if report["kind"] == "model":
         family = report["family"]
         vision = {True: "images and text", False: "text only", None: "unknown"}[family["vision"]]
-        member = family["member"] or "not a published Gemma 3 size"
+        member = family["member"] or (
+            "not a published Gemma 3 size"
+            if report["architecture"] == "gemma3"
+            else f"{report['architecture']} architecture"
+        )
+        cache = report["cache"]
+        cache_line = {
+            "attention": "attention KV cache",
+            "recurrent": "recurrent state",
+            "hybrid": "attention KV cache and recurrent state",
+        }[cache["memory"]]
+        if cache["sliding_window_kind"] != "none":
+            cache_line += f" ({cache['sliding_window_kind']} sliding window)"
+        cache_line += {
+            "exact": "; regenerate and edit cut the cache back exactly",
+            "measured": "; rollbacks are measured, SWA checkpoints kept",
+            "checkpoint": "; regenerate and edit re-read the prompt",
+        }[cache["rollback"]]
+        template_line = report["prompt_format"] or report["prompt_format_problem"]
         kv_heads = report["head_count_kv"]
         heads = (
             f"{_count(report['head_count'])} ({_count(kv_heads)} KV "
@@ -198,11 +241,14 @@ def _as_text(report: dict[str, Any]) -> str:
             ("Attention heads", heads),
             ("Sliding window", window),
             ("Vocabulary", _count(report["vocab_size"], " tokens")),
-            ("Chat template", "yes" if report["has_chat_template"] else "no (Gemma format used)"),
+            ("Chat template", "yes" if report["has_chat_template"] else "no"),
+            ("Prompt format", template_line),
             ("Family", f"{member}; up to {family['max_context']:,} tokens; {vision}"),
+            ("Cache", cache_line),
             ("Memory", memory_line),
-            ("With swa_full", full_line),
         ]
+        if report["sliding_window"]:
+            rows.append(("With swa_full", full_line))
     else:
         rows += [
             ("Architecture", f"{report['architecture']} (vision projector)"),

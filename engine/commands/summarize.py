@@ -66,6 +66,7 @@ def run(args: argparse.Namespace) -> int:
         n_threads=args.threads,
         mmproj_path=mmproj,
         allow_text_only_vision=args.allow_text_only_vision,
+        prompt_format=common.prompt_format_from(args),
     )
     result: JobResult | None = None
     with common.start_client(paths) as client, HistoryStore.open(paths) as store:

@@ -26,13 +26,16 @@ from types import MappingProxyType
 from typing import BinaryIO, Final, NamedTuple
 
 from engine.errors import ModelFileError
+from engine.model.architectures import (
+    MMPROJ_ARCHITECTURE,
+    architecture,
+    unknown_architecture_reason,
+)
 from engine.model.catalog import size_label_for
 
 __all__ = [
     "GGML_TYPES",
     "MMPROJ_ARCHITECTURE",
-    "SUPPORTED_ARCHITECTURES",
-    "TEXT_ARCHITECTURES",
     "GGMLType",
     "GGUFInfo",
     "TensorInfo",
@@ -42,10 +45,6 @@ __all__ = [
 
 GGUF_MAGIC: Final = b"GGUF"
 SUPPORTED_VERSIONS: Final = (2, 3)
-
-TEXT_ARCHITECTURES: Final = frozenset({"gemma3"})
-MMPROJ_ARCHITECTURE: Final = "clip"
-SUPPORTED_ARCHITECTURES: Final = TEXT_ARCHITECTURES | {MMPROJ_ARCHITECTURE}
 
 # Hard caps. Real Gemma 3 files have ~40 keys, <= 900 tensors and a ~6.5 MB header.
 MAX_KV_COUNT: Final = 1 << 16
@@ -241,7 +240,7 @@ class GGUFInfo:
     embedding_length: int | None
     block_count: int | None
     head_count: int | None
-    head_count_kv: int | None
+    head_count_kv: int | None  # the largest, when the file gives one per layer
     key_length: int | None
     value_length: int | None
     feed_forward_length: int | None
@@ -258,6 +257,9 @@ class GGUFInfo:
     metadata: Mapping[str, object] = field(hash=False, repr=False)
     tensors: tuple[TensorInfo, ...] = field(repr=False)
     arrays: Mapping[str, tuple[object, ...]] = field(hash=False, repr=False)
+    # Per-layer values where the file gives arrays (hybrid and mixed-width models).
+    head_count_kv_layers: tuple[int, ...] | None = field(default=None, repr=False)
+    head_count_layers: tuple[int, ...] | None = field(default=None, repr=False)
 
     @property
     def has_chat_template(self) -> bool:
@@ -476,8 +478,16 @@ def _read_value(reader: _Reader, code: int) -> object:
     raise _BadFile(f"its metadata uses the unknown value type {code}")
 
 
+_LAYER_ARRAY_SUFFIXES: Final = (
+    ".attention.sliding_window_pattern",
+    ".attention.head_count",
+    ".attention.head_count_kv",
+    ".feed_forward_length",
+)
+
+
 def _is_layer_array(key: str) -> bool:
-    return key.endswith(".attention.sliding_window_pattern")
+    return key.endswith(_LAYER_ARRAY_SUFFIXES)
 
 
 class _Metadata(NamedTuple):
@@ -610,6 +620,28 @@ def _int(metadata: Mapping[str, object], key: str, low: int = 0, high: int = 1 <
     return value
 
 
+def _per_layer(
+    metadata: Mapping[str, object], key: str, low: int, high: int
+) -> tuple[int | None, tuple[int, ...] | None]:
+    """An integer that may be given once or per layer: ``(largest value, per-layer values)``."""
+    value = metadata.get(key)
+    if not isinstance(value, tuple):
+        return _int(metadata, key, low, high), None
+    if not value:
+        raise _BadFile(f"its key {key} is an empty list")
+    layers: list[int] = []
+    for item in value:
+        if isinstance(item, bool) or not isinstance(item, int):
+            raise _BadFile(f"its key {key} should list integers but holds {type(item).__name__}")
+        if not 0 <= item <= high:
+            raise _BadFile(f"its key {key} holds {item}, which no real model has")
+        layers.append(item)
+    largest = max(layers)
+    if largest < low:
+        raise _BadFile(f"its key {key} is {largest} for every layer, which no real model has")
+    return largest, tuple(layers)
+
+
 def _str(metadata: Mapping[str, object], key: str) -> str | None:
     value = metadata.get(key)
     if value is None:
@@ -667,17 +699,21 @@ def _build_info(
     arch = _str(metadata, "general.architecture")
     if arch is None:
         raise _BadFile("its metadata has no general.architecture key")
-    if arch not in SUPPORTED_ARCHITECTURES:
-        raise _BadFile(
-            f"unsupported architecture {arch!r} (Hearth runs Gemma 3 models, 'gemma3', and their "
-            "vision projectors, 'clip')"
-        )
+    facts = architecture(arch)
+    if facts is None:
+        raise _BadFile(unknown_architecture_reason(arch))
+    if facts.refusal is not None:
+        raise _BadFile(facts.refusal)
     mmproj = arch == MMPROJ_ARCHITECTURE
     prefix = "clip.vision." if mmproj else f"{arch}."
     limits = _VISION_LIMITS if mmproj else _TEXT_LIMITS
-    num: dict[str, int | None] = {
-        suffix: _int(metadata, prefix + suffix, low, high) for suffix, (low, high) in limits.items()
-    }
+    per_layer: dict[str, tuple[int, ...] | None] = {}
+    num: dict[str, int | None] = {}
+    for suffix, (low, high) in limits.items():
+        if mmproj or not _is_layer_array(prefix + suffix):
+            num[suffix] = _int(metadata, prefix + suffix, low, high)
+        else:
+            num[suffix], per_layer[suffix] = _per_layer(metadata, prefix + suffix, low, high)
 
     pattern_value = metadata.get(f"{arch}.attention.sliding_window_pattern")
     pattern = (
@@ -730,6 +766,8 @@ def _build_info(
         metadata=MappingProxyType(metadata),
         tensors=tensors,
         arrays=MappingProxyType(arrays),
+        head_count_kv_layers=per_layer.get("attention.head_count_kv"),
+        head_count_layers=per_layer.get("attention.head_count"),
     )
 
 

@@ -1,8 +1,12 @@
-"""How much memory a Gemma 3 model needs at a given context: weights, KV cache, compute buffer.
+"""How much memory a text model needs at a given context: weights, KV cache, compute buffer.
 
-The KV layout follows llama.cpp's interleaved sliding-window cache (``llama_kv_cache_iswa``):
-global layers keep ``n_ctx`` cells, sliding-window layers keep only
-``GGML_PAD(min(n_ctx, n_swa * n_seq + n_ubatch), 256)`` cells unless ``swa_full`` is set.
+The KV layout follows the architecture's memory kind in llama.cpp (``engine.model.
+architectures``): full attention keeps ``n_ctx`` cells in every layer; an interleaved
+sliding-window cache (``llama_kv_cache_iswa``: Gemma 2/3, gpt-oss, cohere2, ...) keeps only
+``GGML_PAD(min(n_ctx, n_swa * n_seq + n_ubatch), 256)`` cells in its sliding layers unless
+``swa_full`` is set; layers with no KV heads (the recurrent layers of a hybrid) keep none, and a
+recurrent layer keeps a fixed state per sequence (Mamba-style ``ssm.*`` sizes where the header
+gives them).
 The compute-buffer formula is fitted to llama.cpp's measured buffers for Gemma 3 270M
 (514.5 MiB at n_ubatch 512, 128.6 MiB at 128): it is dominated by the f32 logits of one
 micro-batch over the 262,144-token vocabulary.
@@ -16,6 +20,7 @@ from types import MappingProxyType
 from typing import Final
 
 from engine.errors import ModelFileError
+from engine.model.architectures import architecture
 from engine.model.catalog import GEMMA3_SWA_PERIOD, identify_gemma3
 from engine.model.gguf_header import GGUFInfo, tensor_nbytes
 
@@ -100,12 +105,33 @@ def swa_layers(info: GGUFInfo) -> tuple[bool, ...]:
     explicit = info.metadata.get(f"{info.architecture}.attention.sliding_window_pattern")
     if isinstance(explicit, tuple) and len(explicit) == layers:
         return tuple(bool(flag) for flag in explicit)
+    arch = architecture(info.architecture)
+    if arch is not None and arch.swa_period >= 0:
+        return arch.sliding_layers(layers, info.sliding_window_pattern)
     period = info.sliding_window_pattern
     if period is None:
         period = GEMMA3_SWA_PERIOD
     if period == 0:
         return (True,) * layers
     return tuple(il % period < period - 1 for il in range(layers))
+
+
+def _recurrent_state_bytes(info: GGUFInfo) -> int:
+    """f32 state of one recurrent layer for one sequence, from Mamba-style ``ssm.*`` keys
+    (conv state ``(d_conv - 1) * (d_inner + 2 * n_group * d_state)`` plus the SSM state
+    ``d_state * d_inner``); 0 when the header does not give them."""
+    meta = info.metadata
+    prefix = f"{info.architecture}.ssm."
+
+    def get(key: str) -> int:
+        value = meta.get(prefix + key)
+        return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+    d_conv, d_inner, d_state = get("conv_kernel"), get("inner_size"), get("state_size")
+    groups = get("group_count")
+    if not (d_conv and d_inner and d_state):
+        return 0
+    return 4 * ((d_conv - 1) * (d_inner + 2 * groups * d_state) + d_state * d_inner)
 
 
 def _required(info: GGUFInfo, value: int | None, key: str) -> int:
@@ -159,7 +185,14 @@ def estimate_memory(
         )
     layers = _required(info, info.block_count, "block_count")
     n_embd = _required(info, info.embedding_length, "embedding_length")
-    n_head = _required(info, info.head_count, "attention.head_count")
+    recurrent_only = (arch := architecture(info.architecture)) is not None and (
+        arch.memory == "recurrent"
+    )
+    n_head = (
+        info.head_count or 1
+        if recurrent_only
+        else _required(info, info.head_count, "attention.head_count")
+    )
     n_head_kv = info.head_count_kv or n_head
     size = identify_gemma3(info)
     default_head_dim = size.head_dim if size else n_embd // n_head
@@ -167,28 +200,48 @@ def estimate_memory(
     value_length = info.value_length or default_head_dim
 
     element = KV_CACHE_TYPES[kv_type]
-    try:
-        cell_bytes = tensor_nbytes((n_head_kv * key_length,), element) + tensor_nbytes(
-            (n_head_kv * value_length,), element
-        )
-    except ValueError as exc:
-        raise ValueError(f"KV cache type {kv_type} does not fit this model: {exc}") from None
+    heads_kv = info.head_count_kv_layers or (n_head_kv,) * layers
+    if len(heads_kv) != layers:
+        heads_kv = (max(heads_kv),) * layers
 
+    def layer_cell_bytes(heads: int) -> int:
+        try:
+            return tensor_nbytes((heads * key_length,), element) + tensor_nbytes(
+                (heads * value_length,), element
+            )
+        except ValueError as exc:
+            raise ValueError(f"KV cache type {kv_type} does not fit this model: {exc}") from None
+
+    recurrent_kind = arch is not None and arch.memory in ("recurrent", "hybrid")
     sliding = swa_layers(info)
-    n_sliding = sum(sliding)
-    n_global = layers - n_sliding
+    if arch is not None and arch.memory == "recurrent":
+        attention = [False] * layers  # no attention layer at all
+    else:
+        attention = [heads > 0 for heads in heads_kv]  # 0 KV heads: a hybrid's recurrent layer
+    n_sliding = sum(1 for il in range(layers) if sliding[il] and attention[il])
+    n_global = sum(1 for il in range(layers) if attention[il] and not sliding[il])
     global_cells = _pad(n_ctx, KV_PAD)
     window = info.sliding_window or 0
     swa_cells = _pad(min(n_ctx, window * n_seq + n_ubatch), KV_PAD)
     sliding_cells = global_cells if swa_full else swa_cells
 
-    kv_bytes = cell_bytes * (n_global * global_cells + n_sliding * sliding_cells)
-    kv_full_bytes = cell_bytes * layers * global_cells
+    kv_bytes = 0
+    kv_full_bytes = 0
+    for il in range(layers):
+        if not attention[il]:
+            continue
+        cells = sliding_cells if sliding[il] else global_cells
+        kv_bytes += layer_cell_bytes(heads_kv[il]) * cells
+        kv_full_bytes += layer_cell_bytes(heads_kv[il]) * global_cells
+    recurrent_layers = layers - sum(attention) if recurrent_kind else 0
+    state = _recurrent_state_bytes(info) * recurrent_layers * n_seq
+    kv_bytes += state
+    kv_full_bytes += state
 
     n_vocab = info.vocab_size or GEMMA3_VOCAB
     logits = n_ubatch * n_vocab * _LOGIT_BYTES
-    attention = 0 if flash_attn else n_ubatch * n_head * global_cells * 4
-    compute = n_ubatch * n_embd * _ACTIVATION_BYTES + max(logits, attention)
+    scores = 0 if flash_attn else n_ubatch * n_head * global_cells * 4
+    compute = n_ubatch * n_embd * _ACTIVATION_BYTES + max(logits, scores)
 
     return MemoryEstimate(
         n_ctx=n_ctx,

@@ -30,6 +30,9 @@ class ModelConfig:
     kv_type: Literal["f16", "q8_0"] = "f16"
     mmproj_path: str | None = None
     checkpoint_budget_mib: int = 256
+    # "auto" (the model's own template, or Gemma's for the Gemma families) or a format the
+    # user chose for a model without a usable template: engine.chat.template.KNOWN_FORMATS.
+    prompt_format: str = "auto"
     # Tests only: pair a (tiny) projector with the text-only 270M model.
     allow_text_only_vision: bool = False
 

@@ -2,6 +2,17 @@
 
 Only the worker process imports this module (it is the one place that drives llama.cpp).
 
+Any architecture the pinned llama.cpp runs is loaded (``engine.model.architectures``); the
+prompt comes from the model's own template or a format chosen for it
+(``engine.chat.template``), and the cache policy from its memory kind:
+
+* attention without a sliding window (llama, qwen2, phi3, ... and SmolLM2): the cache keeps
+  every position, so any tail rollback is exact and no checkpoints are needed;
+* a sliding window (Gemma 2/3, gpt-oss, cohere2, ...): the rule below;
+* recurrent or hybrid (mamba, rwkv, jamba, lfm2, ...): the state holds only its newest
+  position, so a rollback re-reads the prompt (follow-ups still append; a parked state is
+  restored whole). Not exercised here: no such model is available on the test machines.
+
 KV cache policy (Gemma 3): ``swa_full=False``. Five of every six layers keep only a ring of
 recent positions (``n_swa`` = 512 on 270M/1B, 1024 on 4B+; the ring has
 ``GGML_PAD(n_swa + n_ubatch, 256)`` cells), which shrinks the KV cache ~5x at 32K context.
@@ -75,10 +86,11 @@ import numpy as np
 from engine.chat import gemma_format
 from engine.chat.messages import ChatMessage
 from engine.chat.sampling import SamplingParams
-from engine.chat.template import choose_prompt_format
+from engine.chat.template import PromptFormat, choose_prompt_format
 from engine.errors import Cancelled, HearthError, ModelFileError
 from engine.llama_backends import ensure_backends_loaded
-from engine.model.gguf_header import TEXT_ARCHITECTURES, GGUFInfo, read_gguf_header
+from engine.model.architectures import Architecture, architecture
+from engine.model.gguf_header import GGUFInfo, read_gguf_header
 from engine.model.memory import estimate_memory
 from engine.worker.checkpoints import CheckpointStore, ConversationStates, prefix_digest
 from engine.worker.protocol import ChatProbe, GenerationStats, ModelConfig, ModelInfo
@@ -106,9 +118,11 @@ _MIN_PARK_GAIN = 64
 _RECENT_TURNS = 3
 _CHECKPOINT_SPACING = 1024
 _PIECE_BUFFER = 256
-# Architectures whose sliding window is llama.cpp's standard kind (masked when p1 - p0 >= n_swa),
-# for which the window can be measured after a rollback (see the module docstring).
-_STANDARD_SWA = frozenset({"gemma2", "gemma3", "cohere2", "gpt-oss", "exaone4", "smallthinker"})
+# Texts that open a new turn in the common formats: a model that starts one has ended its own.
+_TURN_OPENERS = ("<start_of_turn>", "<|im_start|>", "<|start_header_id|>", "[INST]", "<|user|>")
+# Private-use markers for finding where a user's message starts in a rendered template.
+_ANSWER_MARK = "\ue001"
+_USER_MARK = "\ue002"
 # Diagnostics (ChatProbe): the best logits of the first answer steps.
 _PROBE_STEPS = 16
 _PROBE_TOP = 8
@@ -190,11 +204,15 @@ class LoadedModel:
                 "This file is a vision projector (mmproj), not a language model; "
                 "choose the model file and pair the projector with it."
             )
-        if self.header.architecture not in TEXT_ARCHITECTURES:
-            raise ModelFileError(
-                f"Hearth cannot run '{self.header.architecture}' models yet; "
-                "it supports the Gemma 3 family."
-            )
+        arch = architecture(self.header.architecture)
+        assert arch is not None  # the header reader refuses unknown architectures
+        self.arch: Architecture = arch
+        self.prompt_format: PromptFormat = choose_prompt_format(
+            self.header.chat_template,
+            gemma_family=arch.gemma_turns,
+            chosen=config.prompt_format,
+            model_name=os.path.basename(config.model_path),
+        )
         train_ctx = self.header.context_length or config.n_ctx
         self.n_ctx = min(config.n_ctx, train_ctx)
         threads = config.n_threads or default_thread_count()
@@ -227,15 +245,8 @@ class LoadedModel:
         # The last held token was evaluated by a completed ubatch (rule 1 of the docstring);
         # False after any truncation or restore until the next evaluation.
         self._last_evaluated = False
-        self.prompt_format = choose_prompt_format(self.header.chat_template)
         self._bos = int(self.llm.token_bos())
-        self._eot = self._single_token(gemma_format.END_OF_TURN)
-        # A turn ends at <end_of_turn>; a model that starts a new turn has ended its own.
-        self._stop_ids = {
-            int(self.llm.token_eos()),
-            self._eot,
-            self._single_token(gemma_format.START_OF_TURN),
-        }
+        self._add_bos = bool(llama_cpp.llama_vocab_get_add_bos(self._vocab)) and self._bos >= 0
         self._token_cache: OrderedDict[str, tuple[int, ...]] = OrderedDict()
         self._piece_buffer = ctypes.create_string_buffer(_PIECE_BUFFER)
         self._abort_cb: Any = None
@@ -243,7 +254,18 @@ class LoadedModel:
         self.checkpoints = CheckpointStore(self.llm.ctx, budget_bytes=budget)
         self.conversations = ConversationStates(self.llm.ctx, budget_bytes=budget)
         self._tile_cache: OrderedDict[object, TileSet] = OrderedDict()
-        if self.n_swa >= 3 and self.header.architecture in _STANDARD_SWA:
+        # End of an answer: every end-of-generation token of the vocabulary (EOS, EOT,
+        # <|im_end|>, ...; checked per token) and the tokens that open a new turn.
+        self._stop_ids = {int(self.llm.token_eos())}
+        self._eot = -1
+        if self.prompt_format.uses_gemma_pieces:
+            self._eot = self._single_token(gemma_format.END_OF_TURN)
+            self._stop_ids.add(self._eot)
+        self._stop_ids |= self._turn_opener_ids()
+        self._user_marker = self._find_user_marker()
+        # Checkpoints only where a rollback needs them: a sliding window (measured rollbacks).
+        self._checkpointing = self.n_swa > 0 and self.arch.rollback == "measured"
+        if self.n_swa >= 3 and self.arch.swa == "standard" and self.arch.rollback == "measured":
             self._gauge = self._calibrate_gauge()
         self.vision: VisionRuntime | None = None
         if config.mmproj_path:
@@ -310,6 +332,54 @@ class LoadedModel:
             raise ModelFileError(f"The model's vocabulary has no {text} token.")
         return ids[0]
 
+    def _turn_opener_ids(self) -> set[int]:
+        """Single control tokens that open a turn in this model's format."""
+        probe = self.prompt_format.template
+        rendered = (
+            probe.render([ChatMessage("user", "x")]) if probe is not None else gemma_format.BOS
+        )
+        ids: set[int] = set()
+        for opener in _TURN_OPENERS:
+            if probe is not None and opener not in rendered:
+                continue
+            if probe is None and opener != gemma_format.START_OF_TURN:
+                continue
+            tokens = self.tokenize(opener)
+            if len(tokens) == 1 and llama_cpp.llama_vocab_is_control(self._vocab, tokens[0]):
+                ids.add(tokens[0])
+        return ids
+
+    def _find_user_marker(self) -> tuple[int, ...]:
+        """The token ids that open a user turn after an answer (where edits branch off).
+
+        Gemma: "<start_of_turn>user". A template: what it renders between an answer and the
+        next user message, without the answer's end-of-turn tokens. Empty when unknown (then
+        no user-turn checkpoints: rollbacks are still right, only costlier).
+        """
+        template = self.prompt_format.template
+        if template is None:
+            return tuple(self._cached_tokens(f"{gemma_format.START_OF_TURN}user\n")[:2])
+        try:
+            text = template.render(
+                [
+                    ChatMessage("user", "a"),
+                    ChatMessage("assistant", _ANSWER_MARK),
+                    ChatMessage("user", _USER_MARK),
+                ],
+                bos_token=self.piece(self._bos).decode("utf-8", "replace"),
+                add_generation_prompt=False,
+            )
+        except ValueError:
+            return ()
+        start = text.find(_ANSWER_MARK)
+        end = text.find(_USER_MARK)
+        if start < 0 or end <= start:
+            return ()
+        ids = self.tokenize(text[start + len(_ANSWER_MARK) : end])
+        while ids and llama_cpp.llama_vocab_is_eog(self._vocab, ids[0]):
+            ids = ids[1:]
+        return tuple(ids) if ids and llama_cpp.llama_vocab_is_control(self._vocab, ids[0]) else ()
+
     def piece(self, token: int) -> bytes:
         n = llama_cpp.llama_token_to_piece(
             self._vocab, token, self._piece_buffer, _PIECE_BUFFER, 0, False
@@ -327,10 +397,21 @@ class LoadedModel:
         has_images = any(m.images for m in messages)
         template = self.prompt_format.template
         if template is not None and not has_images:
-            text = template.render(messages, open_answer=continue_answer)
-            if text.startswith(gemma_format.BOS):
-                text = text[len(gemma_format.BOS) :]
-            return Prompt([self._bos, *self.tokenize(text)], [])
+            text = template.render(
+                messages,
+                open_answer=continue_answer,
+                bos_token=self._token_text(self._bos),
+                eos_token=self._token_text(int(self.llm.token_eos())),
+            )
+            ids = self.tokenize(text)
+            if self._add_bos and (not ids or ids[0] != self._bos):
+                ids.insert(0, self._bos)
+            return Prompt(ids, [])
+        if template is not None or not self.prompt_format.uses_gemma_pieces:
+            raise HearthError(
+                "This model cannot see images. Load a Gemma 3 4B, 12B or 27B model together "
+                "with its vision projector (mmproj) to ask about pictures."
+            )
         prompt = Prompt([self._bos], [])
         pieces = gemma_format.turn_pieces(messages, open_answer=continue_answer)
         for index, piece in enumerate(pieces):
@@ -345,6 +426,9 @@ class LoadedModel:
             prompt.ids += self._cached_tokens(gemma_format.TURN_SEPARATOR)
         prompt.ids += self._cached_tokens(gemma_format.GENERATION_HEADER)
         return prompt
+
+    def _token_text(self, token: int) -> str:
+        return self.piece(token).decode("utf-8", "replace") if token >= 0 else ""
 
     def _add_images_and_text(self, prompt: Prompt, text: str, images: Sequence[object]) -> None:
         from engine.vision.mtmd_runtime import placeholder_ids
@@ -407,6 +491,8 @@ class LoadedModel:
         The rule and the llama.cpp behaviour it rests on are in the module docstring. On False
         the tail is gone too, and the caller restores a checkpoint or starts over.
         """
+        if self.arch.rollback == "checkpoint":
+            return False  # a recurrent state cannot be cut back (module docstring)
         if self.n_swa == 0 or (keep == self.llm.n_tokens - 1 and self._last_evaluated):
             self._truncate(keep)
             return True
@@ -453,7 +539,11 @@ class LoadedModel:
             return keep, "append"
         if keep > 0 and self._rollback_is_exact(keep):
             return keep, "rollback"
-        restored = self.checkpoints.restore_before(common, prompt, self._truncate)
+        restored = (
+            self.checkpoints.restore_before(common, prompt, self._truncate)
+            if self._checkpointing
+            else 0
+        )
         if restored > 0:
             return restored, "checkpoint"
         self._truncate(0)
@@ -535,7 +625,7 @@ class LoadedModel:
                     raise
                 self._last_evaluated = True
                 done = end
-                if done in stops:
+                if done in stops and self._checkpointing:
                     self.checkpoints.save(self.llm.n_tokens, self.held_tokens)
                 if progress is not None:
                     progress("prefill", done, total)
@@ -554,6 +644,9 @@ class LoadedModel:
         held = self.held_tokens[:good]
         self._truncate(good)
         self._last_evaluated = False
+        if self.arch.rollback == "checkpoint":
+            self._truncate(0)  # the recurrent state may hold part of the failed batch
+            return
         if count <= self.config.n_ubatch or self._window_complete():
             return
         if self.checkpoints.restore_before(good, held, self._truncate) == 0:
@@ -619,9 +712,9 @@ class LoadedModel:
         The check reads the checkpoint's bytes; without a checkpoint (no budget) the state is
         serialised for it only when a probe asks.
         """
-        checkpoint = self.checkpoints.save(self.llm.n_tokens, self.held_tokens)
-        if self.n_swa == 0:
+        if self.n_swa == 0 or not self._checkpointing:
             return 0
+        checkpoint = self.checkpoints.save(self.llm.n_tokens, self.held_tokens)
         if checkpoint is None and not probe:
             return None
         return self.window_missing(checkpoint.data if checkpoint is not None else None)
@@ -667,11 +760,15 @@ class LoadedModel:
         ``_CHECKPOINT_SPACING`` tokens, so memory grows with the conversation's length, not its
         number of turns. An edit far back re-reads at most that spacing.
         """
-        start_id, user_id = self._cached_tokens(f"{gemma_format.START_OF_TURN}user\n")[:2]
+        marker = self._user_marker
+        if not self._checkpointing or not marker:
+            return []
+        width = len(marker)
+        first = marker[0]
         starts = [
             i
-            for i in range(2, len(prompt) - 1)
-            if prompt[i] == start_id and prompt[i + 1] == user_id
+            for i in range(2, len(prompt) - width + 1)
+            if prompt[i] == first and tuple(prompt[i : i + width]) == marker
         ]
         kept: list[int] = []
         for index, position in enumerate(starts):
