@@ -173,6 +173,25 @@ def cached_llama_wheel(python: Path, cmake_args: str | None = None) -> Path:
     return sorted(target.glob("llama_cpp_python-*.whl"))[0]
 
 
+def cached_llama_sdist(python: Path) -> Path | None:
+    """The llama-cpp-python source archive (its vendored llama.cpp), kept for the tests that
+    check Hearth's architecture table against llama.cpp's source. None if it cannot be had."""
+    target = cache_root().parent / "src"
+    name = f"llama_cpp_python-{LLAMA_CPP_VERSION}.tar.gz"
+    if (target / name).exists():
+        return target / name
+    target.mkdir(parents=True, exist_ok=True)
+    result = subprocess.run(
+        [str(python), "-m", "pip", "download", "-q", "--no-deps", "--no-binary", ":all:",
+         "-d", str(target), f"llama-cpp-python=={LLAMA_CPP_VERSION}"],
+        check=False,
+    )  # fmt: skip
+    if result.returncode != 0 or not (target / name).exists():
+        say("could not fetch the llama-cpp-python source; the architecture-table check skips")
+        return None
+    return target / name
+
+
 def missing_apt_packages() -> list[str]:
     if not sys.platform.startswith("linux") or shutil.which("dpkg-query") is None:
         return []
@@ -217,6 +236,8 @@ def setup(dev: bool) -> Path:
     target = f"{ROOT}[dev]" if dev else str(ROOT)
     run([str(python), "-m", "pip", "install", "-q", str(wheel), "-e", target])
     run([str(python), "-m", "app.translations", "--compile"], cwd=ROOT)
+    if dev:
+        cached_llama_sdist(python)
     return python
 
 

@@ -241,7 +241,7 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     version = args.version
     if version is None:
-        match = re.search(r"llama_cpp_python-([\d.]+)", args.source.name)
+        match = re.search(r"llama_cpp_python-(\d+(?:\.\d+)*)", args.source.name)
         version = match.group(1) if match else "unknown"
     facts = read_facts(SourceTree(args.source))
     text = render(facts, version)

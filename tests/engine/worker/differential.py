@@ -177,9 +177,13 @@ def compare(label: str, tested: p.Done, fresh: p.Done, tally: Tally) -> None:
         f"{tested.stats.prompt_tokens}; tokens differ at step {diff}: tested {list(a)} vs "
         f"fresh {list(b)}"
     )
-    if diff >= len(a) or diff >= len(b) or diff >= len(steps_a) or diff >= len(steps_b):
-        raise Divergence(detail + " (one side stopped early)")
-    ta, tb = a[diff], b[diff]
+    if diff >= len(steps_a) or diff >= len(steps_b):
+        raise Divergence(detail + " (no logits recorded at the difference)")
+    # A side that stopped there chose an end-of-turn token: its best candidate at that step.
+    ta = a[diff] if diff < len(a) else steps_a[diff][0][0]
+    tb = b[diff] if diff < len(b) else steps_b[diff][0][0]
+    if diff >= len(a) and diff >= len(b):
+        raise Divergence(detail + " (both stopped but the token lists differ)")
     gaps = []
     for step in (steps_a[diff], steps_b[diff]):
         la, lb = logit_of(step, ta), logit_of(step, tb)
