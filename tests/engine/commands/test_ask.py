@@ -135,3 +135,36 @@ def test_continue_goes_on_with_the_last_answer_in_the_same_message(
 
     refused = hearth_cli(tmp_path, "ask", *common, "--continue")
     assert refused.returncode == 2 and "--conversation" in refused.stderr
+
+
+def test_ask_a_chat_tuned_llama_model_answers_and_stops_by_itself(
+    tmp_path: Path, smollm2_path: Path
+) -> None:
+    result = hearth_cli(
+        tmp_path, "ask", "--model", str(smollm2_path), "--json", "--temperature", "0",
+        "--max-tokens", "200", "What is 2+2?",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    payload = json.loads(result.stdout.strip().splitlines()[-1])
+    assert payload["text"].strip()
+    assert payload["finish_reason"] == "stop"
+    assert payload["completion_tokens"] < 200
+
+
+def test_ask_a_model_without_a_template_needs_a_format(tmp_path: Path, smollm2_path: Path) -> None:
+    bare = tmp_path / "bare.gguf"
+    subprocess.run(
+        [sys.executable, "-m", "gguf.scripts.gguf_new_metadata", str(smollm2_path), str(bare),
+         "--force", "--remove-metadata", "tokenizer.chat_template"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    refused = hearth_cli(tmp_path, "ask", "--model", str(bare), "What is 2+2?")
+    assert refused.returncode != 0
+    assert "has no chat template" in refused.stderr and "ChatML" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    chosen = hearth_cli(
+        tmp_path, "ask", "--model", str(bare), "--prompt-format", "chatml", "--json",
+        "--temperature", "0", "--max-tokens", "200", "What is 2+2?",
+    )  # fmt: skip
+    assert chosen.returncode == 0, chosen.stderr
+    assert json.loads(chosen.stdout.strip().splitlines()[-1])["finish_reason"] == "stop"

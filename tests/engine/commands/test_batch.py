@@ -126,3 +126,32 @@ def test_bad_requests_get_an_error_line_and_the_batch_goes_on(
     assert "error" in lines[0] and "error" in lines[1]
     assert lines[2]["completion_tokens"] >= 1
     assert result.returncode == 1
+
+
+def test_batch_on_a_llama_architecture_model(tmp_path: Path, smollm2_path: Path) -> None:
+    """Follow-up, regenerate and edit through one worker on SmolLM2 (full-attention cache)."""
+    base = {"temperature": 0, "max_tokens": 24, "edit": None, "regenerate": False}
+    first = batch(tmp_path, smollm2_path, [{**base, "text": "What is 2+2?", "conversation": None}])
+    conversation = first[0]["conversation"]
+    assert first[0]["finish_reason"] == "stop" and first[0]["text"].strip()
+    results = batch(
+        tmp_path,
+        smollm2_path,
+        [
+            {**base, "text": "And 3+3?", "conversation": conversation},
+            {**base, "text": None, "conversation": conversation, "regenerate": True},
+            {
+                **base,
+                "text": "What is 5+5?",
+                "conversation": conversation,
+                "edit": first[0]["user_message_id"],
+            },
+        ],
+    )
+    follow, regenerated, edited = results
+    assert all("error" not in r for r in results), results
+    assert regenerated["reuse_path"] == "rollback" and regenerated["reevaluated_tokens"] == 1
+    assert regenerated["text"] == follow["text"]  # greedy: the same answer again
+    assert edited["text"].strip()
+    shown = history(tmp_path, conversation)
+    assert shown  # stored and readable

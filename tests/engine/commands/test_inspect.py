@@ -11,7 +11,15 @@ from pathlib import Path
 import pytest
 
 from engine.cli import main
-from tests.engine.model.gguf_fixtures import STR, U32, Tensor, write, write_gemma3, write_mmproj
+from tests.engine.model.gguf_fixtures import (
+    STR,
+    U32,
+    Tensor,
+    build_gguf,
+    write,
+    write_gemma3,
+    write_mmproj,
+)
 
 MIB = 1 << 20
 
@@ -153,3 +161,35 @@ def test_module_entry_point(tmp_path: Path) -> None:
     report = json.loads(done.stdout)
     assert report["size_label"] == "27B"
     assert report["memory"]["kv_bytes"] / (1 << 30) == pytest.approx(10.6, rel=0.05)
+
+
+@pytest.mark.model
+def test_a_llama_architecture_model_with_its_own_template(
+    smollm2_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(capsys, str(smollm2_path))
+    assert code == 0 and err == ""
+    assert "Architecture     llama" in out
+    assert "9 (3 KV heads, head size 64)" in out
+    assert "Sliding window   none" in out
+    assert "Prompt format    the model's own chat template (sandboxed)" in out
+    assert "regenerate and edit cut the cache back exactly" in out
+    assert "With swa_full" not in out  # no sliding window, nothing to compare
+    code, out, _ = run(capsys, str(smollm2_path), "--json", "--ctx", "2048")
+    report = json.loads(out)
+    assert report["cache"] == {"memory": "attention", "sliding_window_kind": "none",
+                               "rollback": "exact"}  # fmt: skip
+    # 30 layers x 2048 cells x 3 KV heads x 64 x (K + V) x 2 bytes
+    assert report["memory"]["kv_bytes"] == 30 * 2048 * 3 * 64 * 2 * 2
+
+
+def test_an_embedding_model_is_refused_with_its_reason(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(
+        tmp_path / "embed.gguf",
+        build_gguf({"general.architecture": (STR, "bert"), "bert.block_count": (U32, 4)}),
+    )
+    code, out, err = run(capsys, str(path))
+    assert code == 2 and out == ""
+    assert "embed.gguf cannot be used as a model: 'bert' is an embedding" in err
