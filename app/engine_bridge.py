@@ -40,7 +40,7 @@ class _Runner(QObject):
             else:
                 self.produced.emit(result)
         except HearthError as exc:
-            self.failed.emit(p.Failed(0, "environment", str(exc)))
+            self.failed.emit(p.Failed(0, "environment", str(exc), code=exc.code))
         except Exception as exc:
             self.failed.emit(
                 p.Failed(0, "bug", f"{type(exc).__name__}: {exc}", traceback.format_exc())

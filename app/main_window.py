@@ -41,11 +41,13 @@ from app.composer.composer import Composer
 from app.context import AppContext
 from app.documents.controller import DocumentController
 from app.engine_bridge import EngineJob, StoreTasks
+from app.models.prompt_format_dialog import PromptFormatDialog
 from app.models.registry import ModelEntry
 from app.notices import Level, NoticeBar
 from app.sidebar.sidebar import Sidebar
 from app.status_panel import StatusPanel
 from engine.chat.session import image_attachment_ref
+from engine.chat.template import PromptFormatRequired
 from engine.errors import HearthError
 from engine.settings import Settings
 from engine.store import AttachmentRef
@@ -755,6 +757,7 @@ class MainWindow(QMainWindow):
             self._settings.update(
                 model_path=None if entry.bundled else str(entry.path),
                 mmproj_path=str(entry.mmproj) if entry.mmproj else None,
+                prompt_format="auto",
             )
         except HearthError as exc:
             self.show_notice(str(exc), Level.ERROR)
@@ -770,6 +773,7 @@ class MainWindow(QMainWindow):
             swa_full=settings.swa_full,
             mmproj_path=str(entry.mmproj) if entry.mmproj else None,
             checkpoint_budget_mib=settings.checkpoint_budget_mib,
+            prompt_format=settings.prompt_format,
             # Only a projector the user (or a test) explicitly paired with a text-only size.
             allow_text_only_vision=entry.mmproj is not None and entry.vision_capable is False,
         )
@@ -828,12 +832,40 @@ class MainWindow(QMainWindow):
 
     def _on_load_failed(self, failure: object) -> None:
         self._loaded = False
-        if isinstance(failure, p.Failed):
+        if isinstance(failure, p.Failed) and failure.code == PromptFormatRequired.code:
+            self.show_notice(
+                failure.message,
+                Level.WARNING,
+                action=self.tr("Choose format…"),
+                callback=self.choose_prompt_format,
+            )
+            self.choose_prompt_format()
+        elif isinstance(failure, p.Failed):
             self.show_notice(
                 self.tr("The model could not be loaded: {reason}").format(reason=failure.message),
                 Level.ERROR,
             )
         self._update_model_label()
+
+    def choose_prompt_format(self) -> None:
+        """Ask which prompt format the loaded model was trained with, then load it with that."""
+        entry = self.model_entry
+        if entry is None or self.findChild(PromptFormatDialog) is not None:
+            return
+        dialog = PromptFormatDialog(entry.path.name, self)
+
+        def chosen(key: str) -> None:
+            try:
+                self._settings.update(prompt_format=key)
+            except HearthError as exc:
+                self.show_notice(str(exc), Level.ERROR)
+                return
+            self.notice.hide()
+            self.model_entry = None
+            self.load_model(entry)
+
+        dialog.format_chosen.connect(chosen)
+        dialog.open()
 
     def _on_load_finished(self) -> None:
         self._load_job = None

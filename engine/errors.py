@@ -6,8 +6,11 @@ from __future__ import annotations
 class HearthError(Exception):
     """Something in the user's environment is wrong: a bad file, a full disk, a missing model.
 
-    The message is one human sentence that can be shown to the user as is.
+    The message is one human sentence that can be shown to the user as is. ``code`` names
+    errors the user interface answers with a specific action (it crosses the worker pipe).
     """
+
+    code: str = ""
 
 
 class ModelFileError(HearthError):

@@ -54,6 +54,9 @@ KVCacheType = Literal["f16", "q8_0"]
 PanAndScan = Literal["auto", "off"]
 Theme = Literal["system", "light", "dark"]
 Language = Literal["system", "en", "zh_CN", "ja"]
+# "auto": the model's own chat template; else a format chosen for a model without a usable one
+# (engine.chat.template.KNOWN_FORMATS).
+PromptFormatName = Literal["auto", "chatml", "llama3", "gemma", "mistral", "plain"]
 
 
 def _meta(section: str, bounds: tuple[float, float] | None = None) -> dict[str, object]:
@@ -75,6 +78,8 @@ class Settings:
     kv_cache_type: KVCacheType = field(default="f16", metadata=_meta("model"))
     swa_full: bool = field(default=False, metadata=_meta("model"))
     checkpoint_budget_mib: int = field(default=256, metadata=_meta("model", (0, 65536)))
+    # The prompt format of the chosen model; reset to "auto" when another model is chosen.
+    prompt_format: PromptFormatName = field(default="auto", metadata=_meta("model"))
     # [generation]
     sampling_preset: PresetName = field(default="gemma", metadata=_meta("generation"))
     custom_temperature: float = field(default=1.0, metadata=_meta("generation", TEMPERATURE_RANGE))

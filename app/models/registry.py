@@ -37,8 +37,11 @@ class ModelEntry:
     @property
     def label(self) -> str:
         limits = model_limits(self.info)
+        quantization = self.info.quantization or "?"
+        if self.info.architecture != "gemma3":
+            return f"{self.name} · {quantization}"
         size = limits.label or self.info.size_label or "?"
-        return f"Gemma 3 {size} · {self.info.quantization or '?'}"
+        return f"Gemma 3 {size} · {quantization}"
 
     @property
     def max_context(self) -> int:

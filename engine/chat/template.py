@@ -154,6 +154,8 @@ AUTO = "auto"
 class PromptFormatRequired(HearthError):
     """The model has no usable chat template and no format was chosen for it."""
 
+    code = "prompt-format-required"
+
 
 def format_choices() -> str:
     """ "ChatML, Llama 3, Gemma, Mistral or Plain text" (for messages)."""

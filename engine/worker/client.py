@@ -27,6 +27,7 @@ from typing import Any
 
 from engine.chat.messages import ChatMessage
 from engine.chat.sampling import SamplingParams
+from engine.chat.template import PromptFormatRequired
 from engine.errors import HearthError, WorkerCrashedError, WorkerProtocolError
 from engine.worker import protocol as p
 from engine.worker.server import worker_main
@@ -236,6 +237,8 @@ class EngineClient:
         self._config = None  # never auto-reload a model that failed to load
         if failure.kind == "crash":
             raise WorkerCrashedError(failure.message + self._detail_hint(failure))
+        if failure.code == PromptFormatRequired.code:
+            raise PromptFormatRequired(failure.message)
         raise HearthError(failure.message)
 
     @staticmethod

@@ -213,6 +213,7 @@ class Failed:
     kind: FailureKind
     message: str
     details: str = ""
+    code: str = ""  # HearthError.code of an environment failure
 
 
 Event = Loaded | Progress | Token | Done | StatsReport | Failed

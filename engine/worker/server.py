@@ -50,7 +50,7 @@ class _Worker:
         except Cancelled:
             self.send(p.Done(request.request_id))
         except HearthError as exc:
-            self.send(p.Failed(request.request_id, "environment", str(exc)))
+            self.send(p.Failed(request.request_id, "environment", str(exc), code=exc.code))
         except Exception as exc:  # our bug: report with the traceback, keep serving
             self.send(
                 p.Failed(

@@ -3,6 +3,8 @@ branches, edit and resend, continue, copy, keyboard, restart."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,8 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QListView, QPushButton
 from pytestqt.qtbot import QtBot
 
 from app.chat.delegate import MessageDelegate
+from app.models.prompt_format_dialog import PromptFormatDialog
+from engine.paths import AppPaths
 from tests.app.conftest import WindowFactory, ask, close_window
 
 pytestmark = pytest.mark.model
@@ -364,3 +368,51 @@ def test_an_edited_question_keeps_its_images(qtbot: QtBot, make_window: WindowFa
     edited = window.chat_model.rows()[0].message
     assert edited.id != original.id and edited.content == "Which board is this?"
     assert [(a.kind, a.sha256) for a in edited.attachments] == [("image", ref.blob.sha256)]
+
+
+def test_a_chat_tuned_llama_model_answers_in_the_window_and_stops_by_itself(
+    qtbot: QtBot, make_window: WindowFactory, smollm2_path: Path, data_paths: AppPaths
+) -> None:
+    model = data_paths.models_dir / smollm2_path.name
+    model.symlink_to(smollm2_path)  # a GGUF in the models folder is offered in the picker
+    window = make_window(model_path=str(model), max_tokens=200)
+    assert "SmolLM2" in window.model_picker.currentText() or "Smollm2" in (
+        window.model_picker.currentText()
+    )
+    assert window.model_info is not None and window.model_info.architecture == "llama"
+    ask(qtbot, window, "What is 2+2?")
+    conversation_id = window.session.conversation_id
+    assert conversation_id is not None
+    answer = window.context.store.messages.active_path(conversation_id)[-1]
+    assert answer.status == "complete" and answer.content.strip()
+    assert answer.stats.completion_tokens is not None and answer.stats.completion_tokens < 200
+    assert "<|im_end|>" not in window.chat_model.rows()[-1].text
+
+
+def test_a_model_without_a_template_asks_for_its_format_and_then_answers(
+    qtbot: QtBot, make_window: WindowFactory, smollm2_path: Path, data_paths: AppPaths
+) -> None:
+    bare = data_paths.models_dir / "smol-bare.gguf"
+    subprocess.run(
+        [sys.executable, "-m", "gguf.scripts.gguf_new_metadata", str(smollm2_path), str(bare),
+         "--force", "--remove-metadata", "tokenizer.chat_template"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    window = make_window(model_path=str(bare), max_tokens=200, wait=False)
+    qtbot.waitUntil(lambda: window.findChild(PromptFormatDialog) is not None, timeout=90000)
+    qtbot.waitUntil(lambda: window._load_job is None, timeout=30000)
+    assert window.model_info is None
+    dialog = window.findChild(PromptFormatDialog)
+    assert dialog is not None and dialog.isVisible()
+    dialog.grab().save(str(data_paths.data_dir / "prompt-format.png"))
+    assert "has no chat template" in window.notice.text()
+    dialog.options["chatml"].setChecked(True)
+    dialog.accept()
+    qtbot.waitUntil(lambda: window._loaded and window._load_job is None, timeout=90000)
+    assert window.context.settings.value.prompt_format == "chatml"
+    assert "ChatML" in window.model_info.prompt_format
+    ask(qtbot, window, "What is 2+2?")
+    conversation_id = window.session.conversation_id
+    assert conversation_id is not None
+    answer = window.context.store.messages.active_path(conversation_id)[-1]
+    assert answer.status == "complete" and answer.content.strip()
