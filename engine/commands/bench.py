@@ -234,7 +234,7 @@ def _print_memory(model_path: str, header: GGUFInfo, contexts: str) -> None:
     sliding = bool(header.sliding_window)
     for n_ctx in (int(part) for part in contexts.split(",") if part.strip()):
         for swa_full in (False, True) if sliding else (False,):
-            estimate = estimate_memory(header, n_ctx, swa_full=swa_full)
+            estimate = estimate_memory(header, n_ctx, swa_full=swa_full, flash_attn=True)
             kv, compute = _measured_mib(model_path, n_ctx, swa_full)
             label = f" swa_full={swa_full}" if sliding else ""
             print(

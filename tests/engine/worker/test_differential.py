@@ -45,6 +45,12 @@ def gemma(model_path: Path, mmproj: Path, n_ctx: int) -> Family:
     return Family("gemma3-270m", config, vision=True)
 
 
+def smollm2(model_path: Path, n_ctx: int) -> Family:
+    """The second family: llama architecture, full-attention cache, its own ChatML template."""
+    config = p.ModelConfig(model_path=str(model_path), n_ctx=n_ctx, checkpoint_budget_mib=256)
+    return Family("smollm2-135m", config, vision=False)
+
+
 @pytest.fixture(scope="module")
 def workers(
     tmp_path_factory: pytest.TempPathFactory,
@@ -107,6 +113,25 @@ def test_many_more_action_sequences_on_gemma3(
     tally = run_machine(
         gemma(model_path, tiny_mmproj_path, 8192), workers, examples=40, steps=20, shrink=True
     )
+    print(tally.summary(), *tally.ties, sep="\n")
+
+
+@pytest.mark.timeout(1200)
+def test_random_action_sequences_match_a_fresh_read_on_smollm2(
+    smollm2_path: Path, workers: tuple[EngineClient, EngineClient]
+) -> None:
+    tally = run_machine(smollm2(smollm2_path, 2048), workers, examples=4, steps=8)
+    print(tally.summary(), *tally.ties, sep="\n")
+    assert tally.comparisons >= 15
+    assert "rollback" in tally.paths and "append" in tally.paths
+    assert "checkpoint" not in tally.paths  # a full-attention cache never needs one
+
+
+@pytest.mark.slow
+def test_many_more_action_sequences_on_smollm2(
+    smollm2_path: Path, workers: tuple[EngineClient, EngineClient]
+) -> None:
+    tally = run_machine(smollm2(smollm2_path, 8192), workers, examples=40, steps=20, shrink=True)
     print(tally.summary(), *tally.ties, sep="\n")
 
 
