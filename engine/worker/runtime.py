@@ -258,7 +258,8 @@ class LoadedModel:
         # <|im_end|>, ...; checked per token) and the tokens that open a new turn.
         self._stop_ids = {int(self.llm.token_eos())}
         self._eot = -1
-        if self.prompt_format.uses_gemma_pieces:
+        if self.prompt_format.uses_gemma_pieces or self.arch.gemma_turns:
+            # Gemma's pieces also lay out image turns when the template renders text.
             self._eot = self._single_token(gemma_format.END_OF_TURN)
             self._stop_ids.add(self._eot)
         self._stop_ids |= self._turn_opener_ids()
@@ -407,7 +408,7 @@ class LoadedModel:
             if self._add_bos and (not ids or ids[0] != self._bos):
                 ids.insert(0, self._bos)
             return Prompt(ids, [])
-        if template is not None or not self.prompt_format.uses_gemma_pieces:
+        if not (self.prompt_format.uses_gemma_pieces or self.arch.gemma_turns):
             raise HearthError(
                 "This model cannot see images. Load a Gemma 3 4B, 12B or 27B model together "
                 "with its vision projector (mmproj) to ask about pictures."
