@@ -74,10 +74,6 @@ class BearerTokenGuard:
         await self.app(scope, receive, send)
 
 
-class BodyTooLarge(Exception):
-    pass
-
-
 class BodyLimit:
     """Refuse request bodies over ``max_bytes`` with 413."""
 
@@ -102,32 +98,41 @@ class BodyLimit:
                 send, 413, self._message(), kind="invalid_request_error", code="request_too_large"
             )
             return
+        # Read the whole body here (counting), then hand it to the app in one piece: a body
+        # without a length is refused as soon as it passes the limit, before any route runs.
+        chunks: list[bytes] = []
         seen = 0
-        started = False
-
-        async def counting_receive() -> Message:
-            nonlocal seen
+        while True:
             message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
-                    raise BodyTooLarge
-            return message
+            if message["type"] == "http.disconnect":
+                return
+            if message["type"] != "http.request":
+                continue
+            chunk = message.get("body", b"")
+            seen += len(chunk)
+            if seen > self.max_bytes:
+                await send_json_error(
+                    send,
+                    413,
+                    self._message(),
+                    kind="invalid_request_error",
+                    code="request_too_large",
+                    headers={"connection": "close"},
+                )
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        replayed = False
 
-        async def watching_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
+        async def replay_receive() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+            return await receive()  # afterwards: only http.disconnect
 
-        try:
-            await self.app(scope, counting_receive, watching_send)
-        except BodyTooLarge:
-            if started:
-                raise
-            await send_json_error(
-                send, 413, self._message(), kind="invalid_request_error", code="request_too_large"
-            )
+        await self.app(scope, replay_receive, send)
 
 
 def scope_client(scope: Mapping[str, Any]) -> str:

@@ -92,6 +92,8 @@ class EventStream(Response):
             headers={"cache-control": "no-cache", "x-accel-buffering": "no"},
             media_type=self.media_type,
         )
+        # A stream has no length: drop the "content-length: 0" of the empty body.
+        self.raw_headers = [(k, v) for k, v in self.raw_headers if k != b"content-length"]
         self._chunks = chunks
         self._watcher = watcher
 

@@ -57,7 +57,7 @@ def rss_bytes() -> int:
 
 def _direct(
     client: EngineClient, messages: list[ChatMessage], gen: int, reuse: bool
-) -> dict[str, float]:
+) -> dict[str, Any]:
     started = time.perf_counter()
     first = 0.0
     done: p.Done | None = None
@@ -76,7 +76,7 @@ def _direct(
         "tok_s": (n - 1) / (ended - first) if n > 1 else 0.0,
         "worker_ttft_s": done.stats.ttft_s,
         "reevaluated": done.stats.reevaluated_tokens,
-        "text": done.text,  # type: ignore[dict-item]
+        "text": done.text,
     }
 
 
@@ -87,7 +87,7 @@ def _sse_lines(response: http.client.HTTPResponse) -> Iterator[dict[str, Any]]:
             yield json.loads(line[6:])
 
 
-def _served(port: int, token: str, messages: list[ChatMessage], gen: int) -> dict[str, float]:
+def _served(port: int, token: str, messages: list[ChatMessage], gen: int) -> dict[str, Any]:
     body = {
         "model": "x",
         "messages": [{"role": m.role, "content": m.content} for m in messages],
@@ -130,7 +130,7 @@ def _served(port: int, token: str, messages: list[ChatMessage], gen: int) -> dic
         "worker_ttft_s": usage["hearth"]["ttft_s"],
         "reevaluated": usage["hearth"]["reevaluated_tokens"],
         "cached": usage["usage"]["prompt_tokens_details"]["cached_tokens"],
-        "text": "".join(parts),  # type: ignore[dict-item]
+        "text": "".join(parts),
     }
 
 
@@ -138,7 +138,7 @@ def _turn(label: str, round_no: int, words: int) -> list[ChatMessage]:
     return [ChatMessage("user", f"{label} {round_no}. " + _TEXT * words + " Summarise.")]
 
 
-def _median(rows: list[dict[str, float]], key: str) -> float:
+def _median(rows: list[dict[str, Any]], key: str) -> float:
     return statistics.median(float(row[key]) for row in rows)
 
 
@@ -158,10 +158,10 @@ def run(args: argparse.Namespace) -> int:
         server.start()
         time.sleep(1.0)
         rss_idle = rss_bytes()
-        direct_fresh: list[dict[str, float]] = []
-        served_fresh: list[dict[str, float]] = []
-        served_follow: list[dict[str, float]] = []
-        fresh_follow: list[dict[str, float]] = []
+        direct_fresh: list[dict[str, Any]] = []
+        served_fresh: list[dict[str, Any]] = []
+        served_follow: list[dict[str, Any]] = []
+        fresh_follow: list[dict[str, Any]] = []
         try:
             for round_no in range(args.rounds):
                 # A fresh conversation each way: the prompts differ from their first words,

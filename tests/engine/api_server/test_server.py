@@ -8,7 +8,7 @@ import json
 import threading
 from typing import Any
 
-import httpx
+import httpx2 as httpx
 import openai
 import pytest
 
