@@ -68,12 +68,16 @@ class ApiServerPage(QWidget):
         token_row.addWidget(self.show_token)
         token_row.addWidget(self.copy_token)
         token_row.addWidget(self.new_token)
+        self.labels = [QLabel(self) for _ in range(4)]
+        for label, buddy in zip(self.labels, (self.port, self.url, self.token, self.command),
+                                strict=True):  # fmt: skip
+            label.setBuddy(buddy)
         self.form = QFormLayout(self)
-        self.form.addRow("", self.enabled)
-        self.form.addRow("", self.port)
-        self.form.addRow("", url_row)
-        self.form.addRow("", token_row)
-        self.form.addRow("", self.command)
+        self.form.addRow(self.enabled)
+        self.form.addRow(self.labels[0], self.port)
+        self.form.addRow(self.labels[1], url_row)
+        self.form.addRow(self.labels[2], token_row)
+        self.form.addRow(self.labels[3], self.command)
         self.form.addRow(self.note)
 
         self.enabled.toggled.connect(self._update)
@@ -160,19 +164,14 @@ class ApiServerPage(QWidget):
 
     # ---- Texts
 
-    def _label(self, row: int, text: str) -> None:
-        item = self.form.itemAt(row, QFormLayout.ItemRole.LabelRole)
-        if item is not None and isinstance(item.widget(), QLabel):
-            label = item.widget()
-            assert isinstance(label, QLabel)
-            label.setText(text)
-
     def retranslate(self) -> None:
         self.enabled.setText(self.tr("Allow the local API server (OpenAI-compatible)"))
-        self._label(1, self.tr("Port:"))
-        self._label(2, self.tr("Address:"))
-        self._label(3, self.tr("Token:"))
-        self._label(4, self.tr("Command:"))
+        for label, text in zip(
+            self.labels,
+            (self.tr("Port:"), self.tr("Address:"), self.tr("Token:"), self.tr("Command:")),
+            strict=True,
+        ):
+            label.setText(text)
         self.copy_url.setText(self.tr("Copy"))
         self.copy_token.setText(self.tr("Copy"))
         self.new_token.setText(self.tr("New token"))

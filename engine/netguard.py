@@ -74,3 +74,25 @@ def apply_env_fence() -> None:
     """Child entry points call this: fence the process when ``HEARTH_NO_NETWORK`` is set."""
     if network_forbidden_by_env():
         forbid_network_for_good()
+
+
+def network_socket_possible() -> bool:
+    """Whether this process can make a network socket right now (made and closed at once)."""
+    import _socket
+
+    try:
+        _socket.socket(socket.AF_INET, socket.SOCK_STREAM).close()
+    except NetworkForbidden:
+        return False
+    return True
+
+
+def fenced_child_probe(connection: Any) -> None:
+    """A spawned child's entry for tests: fence by the environment, then report whether a
+    network socket could still be made (and that a socketpair still works)."""
+    apply_env_fence()
+    left, right = socket.socketpair()
+    left.close()
+    right.close()
+    connection.send(network_socket_possible())
+    connection.close()
