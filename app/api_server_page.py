@@ -159,7 +159,9 @@ class ApiServerPage(QWidget):
             )
         else:
             self.note.setText(
-                self.tr("Off: Hearth opens no network socket. 'hearth-cli serve' still works.")
+                self.tr(
+                    "Off: Hearth opens no network socket, and 'hearth-cli serve' refuses to start."
+                )
             )
 
     # ---- Texts

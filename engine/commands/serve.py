@@ -1,19 +1,22 @@
 """``hearth-cli serve``: Hearth's OpenAI-compatible API on 127.0.0.1 (until Ctrl+C).
 
-The server is Hearth's only listening socket and exists only while this command runs (or
-while the app runs with the setting on). Every request needs the install's bearer token.
+The server is Hearth's only listening socket and exists only while this command runs. It is
+opt-in: the ``api_server_enabled`` setting (off by default; Settings > Local API server, or
+``--enable``) must be on. Every request needs the install's bearer token.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import sys
 from typing import Any
 
 from engine.chat.session import mmproj_for
 from engine.commands import common
-from engine.settings import load_settings
+from engine.errors import HearthError
+from engine.settings import load_settings, save_settings
 from engine.worker import protocol as p
 
 
@@ -29,6 +32,11 @@ def add_parser(subparsers: Any) -> None:
     )
     parser.add_argument("--mmproj", help="the vision projector (default: found beside the model)")
     parser.add_argument("--show-token", action="store_true", help="print the bearer token")
+    parser.add_argument(
+        "--enable",
+        action="store_true",
+        help="turn the local API server on in the settings (it is off by default)",
+    )
     # Tests only: pair a tiny projector with the text-only bundled 270M model.
     parser.add_argument("--allow-text-only-vision", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--model", help="a Gemma 3 GGUF file (default: the setting or bundled)")
@@ -48,6 +56,15 @@ def run(args: argparse.Namespace) -> int:
     for warning in loaded.warnings:
         print(f"hearth-cli: {warning}", file=sys.stderr)
     settings = loaded.settings
+    if not settings.api_server_enabled:
+        if not args.enable:
+            raise HearthError(
+                "The local API server is off. Turn it on in Settings (Local API server), "
+                "or run 'hearth-cli serve --enable'."
+            )
+        settings = dataclasses.replace(settings, api_server_enabled=True)
+        if loaded.writable:
+            save_settings(paths.settings_path, settings)
     if args.model is None and settings.model_path:
         args.model = settings.model_path
     model = common.model_path_from(args, paths)

@@ -21,7 +21,7 @@ def test_off_by_default_and_edits_the_settings(qtbot: QtBot, tmp_path: Path) -> 
     qtbot.addWidget(dialog)
     page = dialog.api_server
     assert not page.enabled.isChecked() and not page.token.isEnabled()
-    assert "no network socket" in page.note.text()
+    assert "no network socket" in page.note.text() and "refuses" in page.note.text()
     page.enabled.setChecked(True)
     page.port.setValue(9123)
     assert page.url.text() == "http://127.0.0.1:9123/v1"

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from engine.settings import load_settings
+
 pytestmark = pytest.mark.model
 
 CURL = shutil.which("curl")
@@ -36,6 +38,7 @@ def served(tmp_path: Path, model_path: Path) -> Iterator[tuple[str, str]]:
             "--ctx",
             "2048",
             "--show-token",
+            "--enable",
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -52,6 +55,8 @@ def served(tmp_path: Path, model_path: Path) -> Iterator[tuple[str, str]]:
         assert token_file.read_text().strip() == token
         if os.name == "posix":
             assert token_file.stat().st_mode & 0o777 == 0o600
+        settings = load_settings(tmp_path / "settings.toml").settings
+        assert settings.api_server_enabled  # --enable turned the setting on
         yield match.group(1), token
     finally:
         process.send_signal(signal.SIGINT)
@@ -61,6 +66,17 @@ def served(tmp_path: Path, model_path: Path) -> Iterator[tuple[str, str]]:
             process.kill()
             raise
         assert code == 0, process.stderr.read() if process.stderr else code
+
+
+def test_serve_refuses_while_the_setting_is_off(tmp_path: Path, model_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "engine", "--data-dir", str(tmp_path), "serve",
+         "--model", str(model_path), "--port", "0"],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert "local API server is off" in result.stderr
+    assert not (tmp_path / "api-token").exists()  # nothing was set up
 
 
 def curl(*args: str) -> subprocess.CompletedProcess[str]:
