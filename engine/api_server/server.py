@@ -59,6 +59,12 @@ class ApiServer:
         self._thread: threading.Thread | None = None
 
     @property
+    def address(self) -> tuple[str, int]:
+        """Where the server listens (always 127.0.0.1)."""
+        host, port = self._socket.getsockname()[:2]
+        return str(host), int(port)
+
+    @property
     def url(self) -> str:
         return f"http://{LOOPBACK}:{self.port}/v1"
 

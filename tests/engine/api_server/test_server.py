@@ -33,6 +33,7 @@ def hearth(reply: Any) -> dict[str, Any]:
 
 
 def test_models_lists_the_loaded_model(live_server: LiveServer) -> None:
+    assert live_server.server.address == ("127.0.0.1", live_server.server.port)
     models = api(live_server).models.list().data
     assert [m.id for m in models] == ["gemma-3-270m-q4_k_m"]
 
