@@ -19,6 +19,7 @@ import http.client
 import json
 import os
 import statistics
+import sys
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -178,6 +179,15 @@ def run(args: argparse.Namespace) -> int:
                 ]
                 served_follow.append(_served(server.port, token, follow, 16))
                 fresh_follow.append(_direct(client, follow, 16, False))
+                print(
+                    f"round {round_no + 1}/{args.rounds}: ttft direct "
+                    f"{direct_fresh[-1]['ttft_s']:.3f} s, server {served['ttft_s']:.3f} s; "
+                    f"follow-up server {served_follow[-1]['ttft_s']:.3f} s "
+                    f"(read {served_follow[-1]['reevaluated']}), fresh prefill "
+                    f"{fresh_follow[-1]['ttft_s']:.3f} s (read {fresh_follow[-1]['reevaluated']})",
+                    file=sys.stderr,
+                    flush=True,
+                )
         finally:
             server.stop()
             gate.close()
