@@ -165,10 +165,10 @@ def run(args: argparse.Namespace) -> int:
         fresh_follow: list[dict[str, Any]] = []
         try:
             for round_no in range(args.rounds):
-                # A fresh conversation each way: the prompts differ from their first words,
-                # so neither path finds the other's tokens in the cache.
+                # A fresh conversation each way, with the same cache policy (reuse on): the
+                # prompts differ from their first words, so neither finds the other's tokens.
                 direct = _turn("Direct", round_no, words)
-                direct_fresh.append(_direct(client, direct, args.gen_tokens, False))
+                direct_fresh.append(_direct(client, direct, args.gen_tokens, True))
                 first_turn = _turn("Served", round_no, words)
                 served = _served(server.port, token, first_turn, args.gen_tokens)
                 served_fresh.append(served)
