@@ -196,8 +196,13 @@ def test_past_the_queue_bound_the_server_says_503_with_retry_after(
         next(first.iter_lines())
         thread = threading.Thread(target=waiting_client)
         thread.start()
-        while live_server.gate.status().waiting < 1:
-            threading.Event().wait(0.01)
+        queued = threading.Event()
+        for _ in range(6000):  # until the second request is queued (a bound, not a timing)
+            if live_server.gate.status().waiting >= 1:
+                queued.set()
+                break
+            queued.wait(0.01)
+        assert queued.is_set(), "the second request never reached the queue"
         refused = api(live_server, max_retries=0)
         with pytest.raises(openai.APIStatusError) as caught:
             refused.chat.completions.create(
