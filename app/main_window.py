@@ -904,7 +904,9 @@ class MainWindow(QMainWindow):
     def open_settings(self) -> None:
         from app.settings_dialog import SettingsDialog
 
-        dialog = SettingsDialog(self._settings.value, self)
+        dialog = SettingsDialog(
+            self._settings.value, self, api_token_path=self.context.paths.api_token_path
+        )
         dialog.accepted_settings.connect(self._save_settings)
         dialog.open()
         self.settings_dialog = dialog

@@ -4,6 +4,7 @@ with defaults and bounds; this only edits a copy and hands it back)."""
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import (
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.api_server_page import ApiServerPage
 from app.translations import LANGUAGE_NAMES
 from engine.chat.sampling import (
     MIN_P_RANGE,
@@ -49,7 +51,13 @@ class SettingsDialog(QDialog):
 
     accepted_settings = Signal(object)
 
-    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        parent: QWidget | None = None,
+        *,
+        api_token_path: Path | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("settingsDialog")
         self._original = settings
@@ -146,6 +154,8 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(model_page, "")
         self.tabs.addTab(generation_page, "")
         self.tabs.addTab(appearance_page, "")
+        self.api_server = ApiServerPage(api_token_path, self)
+        self.tabs.addTab(self.api_server, "")
 
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok
@@ -192,6 +202,7 @@ class SettingsDialog(QDialog):
         self.theme.setCurrentIndex(self.theme.findData(settings.theme))
         self.language.setCurrentIndex(self.language.findData(settings.language))
         self.font_size.setValue(settings.font_size)
+        self.api_server.load(settings.api_server_enabled, settings.api_server_port)
         self._on_preset()
 
     def value(self) -> Settings:
@@ -212,6 +223,8 @@ class SettingsDialog(QDialog):
             theme=self.theme.currentData(),
             language=self.language.currentData(),
             font_size=self.font_size.value(),
+            api_server_enabled=self.api_server.enabled.isChecked(),
+            api_server_port=self.api_server.port.value(),
         )
 
     def _on_preset(self) -> None:
@@ -244,6 +257,7 @@ class SettingsDialog(QDialog):
         self.tabs.setTabText(0, self.tr("Model"))
         self.tabs.setTabText(1, self.tr("Answers"))
         self.tabs.setTabText(2, self.tr("Images and appearance"))
+        self.tabs.setTabText(3, self.tr("Local API server"))
         self._label(self.model_form, 0, self.tr("Context size (tokens):"))
         self._label(self.model_form, 1, self.tr("Threads:"))
         self._label(self.model_form, 2, self.tr("KV cache type:"))

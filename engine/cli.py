@@ -25,6 +25,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "engine.commands.tiles",
     "engine.commands.extract",
     "engine.commands.summarize",
+    "engine.commands.serve",
+    "engine.commands.bench_api",
 )
 
 EXIT_OK = 0

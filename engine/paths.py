@@ -33,6 +33,11 @@ class AppPaths:
         return self.data_dir / "settings.toml"
 
     @property
+    def api_token_path(self) -> Path:
+        """The local API server's bearer token (user-only file)."""
+        return self.data_dir / "api-token"
+
+    @property
     def crash_log(self) -> Path:
         return self.data_dir / "crash.log"
 

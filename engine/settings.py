@@ -99,6 +99,13 @@ class Settings:
     # 0: the system's font size.
     font_size: int = field(default=0, metadata=_meta("appearance", (0, 72)))
 
+    # [api_server] Hearth's own OpenAI-compatible API on 127.0.0.1 only. Off: no socket opens.
+    api_server_enabled: bool = field(default=False, metadata=_meta("api_server"))
+    api_server_port: int = field(default=8642, metadata=_meta("api_server", (1024, 65535)))
+    api_server_max_body_mib: int = field(default=24, metadata=_meta("api_server", (1, 1024)))
+    # Requests waiting for the worker beyond the one it serves; more get 503 + Retry-After.
+    api_server_queue_limit: int = field(default=8, metadata=_meta("api_server", (0, 1024)))
+
     def __post_init__(self) -> None:
         for spec in dataclasses.fields(self):
             value = getattr(self, spec.name)

@@ -314,6 +314,9 @@ def _send(connection: Connection, message: dict[str, Any]) -> None:
 
 def child_main(connection: Connection, request: dict[str, Any], limits: dict[str, int]) -> None:
     """Entry point of the child process (module-level so ``spawn`` can import it)."""
+    from engine.netguard import apply_env_fence
+
+    apply_env_fence()
     _apply_limits(limits["memory_mb"], limits["cpu_s"])
     try:
         _serve(connection, request)

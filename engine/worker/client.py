@@ -272,6 +272,12 @@ class EngineClient:
             )
         )
 
+    def complete(
+        self, text: str, sampling: SamplingParams, *, max_tokens: int = 256
+    ) -> Iterator[p.Event]:
+        """Stream the continuation of raw text (no chat template): Token*, then Done/Failed."""
+        return self._request(lambda rid: p.Complete(rid, text, sampling, max_tokens))
+
     def cancel(self) -> None:
         """Stop the current generation (or prefill) within one token. Thread-safe."""
         self._cancel.set()

@@ -57,6 +57,16 @@ class Chat:
 
 
 @dataclass(frozen=True)
+class Complete:
+    """Continue raw text (no chat template), as ``/v1/completions`` asks."""
+
+    request_id: int
+    text: str
+    sampling: SamplingParams
+    max_tokens: int = 256
+
+
+@dataclass(frozen=True)
 class Tokenize:
     request_id: int
     text: str
@@ -79,7 +89,7 @@ class Shutdown:
     request_id: int = 0
 
 
-Request = LoadModel | Chat | Tokenize | GetStats | Unload | Shutdown
+Request = LoadModel | Chat | Complete | Tokenize | GetStats | Unload | Shutdown
 
 # ---------------------------------------------------------------------------- events
 

@@ -668,6 +668,55 @@ class LoadedModel:
     ) -> ChatResult:
         started = time.perf_counter()
         prompt = self.build_prompt(messages, continue_answer=continue_answer)
+        return self.run_prompt(
+            prompt,
+            sampling,
+            started=started,
+            max_tokens=max_tokens,
+            cancel=cancel,
+            on_token=on_token,
+            on_progress=on_progress,
+            reuse_cache=reuse_cache,
+            probe=probe,
+        )
+
+    def complete(
+        self,
+        text: str,
+        sampling: SamplingParams,
+        *,
+        max_tokens: int,
+        cancel: CancelFlag,
+        on_token: TokenFn,
+        on_progress: ProgressFn | None = None,
+    ) -> ChatResult:
+        """Continue raw text (no chat template): ``<bos>`` + the text's tokens."""
+        started = time.perf_counter()
+        prompt = Prompt([self._bos, *self.tokenize(text)], [])
+        return self.run_prompt(
+            prompt,
+            sampling,
+            started=started,
+            max_tokens=max_tokens,
+            cancel=cancel,
+            on_token=on_token,
+            on_progress=on_progress,
+        )
+
+    def run_prompt(
+        self,
+        prompt: Prompt,
+        sampling: SamplingParams,
+        *,
+        started: float,
+        max_tokens: int,
+        cancel: CancelFlag,
+        on_token: TokenFn,
+        on_progress: ProgressFn | None = None,
+        reuse_cache: bool = True,
+        probe: bool = False,
+    ) -> ChatResult:
+        """Bring ``prompt`` into the cache (reusing what it shares with it) and answer."""
         ids = prompt.ids
         if len(ids) >= self.n_ctx:
             raise ContextFullError(

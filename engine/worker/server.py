@@ -67,6 +67,8 @@ class _Worker:
             self._load(request)
         elif isinstance(request, p.Chat):
             self._chat(request)
+        elif isinstance(request, p.Complete):
+            self._complete(request)
         elif isinstance(request, p.Tokenize):
             ids = self._require_model().tokenize(
                 request.text, add_bos=request.add_bos, special=request.special
@@ -135,6 +137,26 @@ class _Worker:
         )
         self.send(p.Done(rid, result.text, result.stats, result.token_ids, result.probe))
 
+    def _complete(self, request: p.Complete) -> None:
+        model = self._require_model()
+        rid = request.request_id
+
+        def on_token(text: str, token_id: int) -> None:
+            self.send(p.Token(rid, text, token_id))
+
+        def on_progress(phase: str, done: int, total: int) -> None:
+            self.send(p.Progress(rid, phase, done, total))
+
+        result = model.complete(
+            request.text,
+            request.sampling,
+            max_tokens=request.max_tokens,
+            cancel=self.cancel,
+            on_token=on_token,
+            on_progress=on_progress,
+        )
+        self.send(p.Done(rid, result.text, result.stats, result.token_ids))
+
 
 # The worker yields the CPU to the window: on a 2-core laptop llama.cpp's threads otherwise
 # preempt the GUI thread (and the display server) mid-paint. Costs nothing while nothing else
@@ -145,7 +167,12 @@ WORKER_NICENESS = 10
 
 def worker_main(conn: Connection, cancel: Any, log_path: str | None) -> None:
     """Entry point of the spawned worker process."""
+    from engine.netguard import apply_env_fence, network_forbidden_by_env
+
+    apply_env_fence()
     log = _redirect_stderr(log_path)
+    if network_forbidden_by_env():
+        print("hearth-worker: network sockets are blocked (HEARTH_NO_NETWORK)", file=sys.stderr)
     if hasattr(os, "nice"):
         os.nice(WORKER_NICENESS)
     worker = _Worker(conn, cancel)

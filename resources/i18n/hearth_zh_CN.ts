@@ -2,6 +2,90 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>ApiServerPage</name>
+    <message>
+        <location filename="../../app/api_server_page.py" line="133"/>
+        <source>Hide</source>
+        <translation>隐藏</translation>
+    </message>
+    <message>
+        <location filename="../../app/api_server_page.py" line="133"/>
+        <source>Show</source>
+        <translation>显示</translation>
+    </message>
+    <message>
+        <location filename="../../app/api_server_page.py" line="155"/>
+        <source>Start the server with the command above; it serves the chosen model to programs on this computer only (127.0.0.1), with its own copy of the model. Programs must send the token as &apos;Authorization: Bearer &lt;token&gt;&apos;.</source>
+        <translation>用上面的命令启动服务器；它只向本机上的程序（127.0.0.1）提供所选模型，并使用自己的一份模型副本。程序必须以 &apos;Authorization: Bearer &lt;token&gt;&apos; 发送令牌。</translation>
+    </message>
+    <message>
+        <location filename="../../app/api_server_page.py" line="163"/>
+        <source>Off: Hearth opens no network socket, and &apos;hearth-cli serve&apos; refuses to start.</source>
+        <translation>关闭：Hearth 不打开任何网络套接字，&apos;hearth-cli serve&apos; 也会拒绝启动。</translation>
+    </message>
+    <message>
+        <location filename="../../app/api_server_page.py" line="170"/>
+        <source>Allow the local API server (OpenAI-compatible)</source>
+        <translation>允许本地 API 服务器（兼容 OpenAI）</translation>
+    </message>
+    <message>
+        <location filename="../../app/api_server_page.py" line="173"/>
+        <source>Port:</source>
+        <translation>端口：</translation>
+    </message>
+    <message>
+        <location filename="../../app/api_server_page.py" line="173"/>
+        <source>Address:</source>
+        <translation>地址：</translation>
+    </message>
+    <message>
+        <location filename="../../app/api_server_page.py" line="173"/>
+        <source>Token:</source>
+        <translation>令牌：</translation>
+    </message>
+    <message>
+        <location filename="../../app/api_server_page.py" line="173"/>
+        <source>Command:</source>
+        <translation>命令：</translation>
+    </message>
+    <message>
+        <location filename="../../app/api_server_page.py" line="177"/>
+        <location filename="../../app/api_server_page.py" line="178"/>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <location filename="../../app/api_server_page.py" line="179"/>
+        <source>New token</source>
+        <translation>新令牌</translation>
+    </message>
+    <message>
+        <location filename="../../app/api_server_page.py" line="182"/>
+        <source>Let editors and scripts on this computer use Hearth&apos;s model</source>
+        <translation>让本机上的编辑器和脚本使用 Hearth 的模型</translation>
+    </message>
+    <message>
+        <location filename="../../app/api_server_page.py" line="185"/>
+        <source>Make a new token; programs using the old one stop working</source>
+        <translation>生成新令牌；使用旧令牌的程序将无法继续工作</translation>
+    </message>
+    <message>
+        <location filename="../../app/api_server_page.py" line="187"/>
+        <source>API token</source>
+        <translation>API 令牌</translation>
+    </message>
+    <message>
+        <location filename="../../app/api_server_page.py" line="188"/>
+        <source>API address</source>
+        <translation>API 地址</translation>
+    </message>
+    <message>
+        <location filename="../../app/api_server_page.py" line="189"/>
+        <source>API server port</source>
+        <translation>API 服务器端口</translation>
+    </message>
+</context>
+<context>
     <name>ChatModel</name>
     <message>
         <location filename="../../app/chat/model.py" line="88"/>
@@ -399,92 +483,92 @@
 <context>
     <name>DocumentController</name>
     <message>
-        <location filename="../../app/documents/controller.py" line="182"/>
+        <location filename="../../app/documents/controller.py" line="186"/>
         <source>{name} has no text Hearth can read (a scanned document?).</source>
         <translation>{name} 中没有 Hearth 能读取的文字（可能是扫描文档？）。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="193"/>
+        <location filename="../../app/documents/controller.py" line="197"/>
         <source>Answering your question about this document was interrupted when Hearth closed. Finished parts are saved.</source>
         <translation>Hearth 关闭时，对此文档问题的回答被中断。已完成的部分已保存。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="200"/>
+        <location filename="../../app/documents/controller.py" line="204"/>
         <source>The summary of this document was interrupted when Hearth closed. Finished parts are saved.</source>
         <translation>Hearth 关闭时此文档的摘要被中断。已完成的部分已保存。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="229"/>
+        <location filename="../../app/documents/controller.py" line="236"/>
         <source>The whole text goes with your next message.</source>
         <translation>全文将随你的下一条消息发送。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="233"/>
+        <location filename="../../app/documents/controller.py" line="240"/>
         <source>Ask your question: Hearth reads the whole document to answer it, with page references.</source>
         <translation>请提问：Hearth 会阅读整个文档来回答，并附页码引用。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="238"/>
+        <location filename="../../app/documents/controller.py" line="245"/>
         <source>Ask your question: the document goes with your next message.</source>
         <translation>请提问：文档将随你的下一条消息发送。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="265"/>
+        <location filename="../../app/documents/controller.py" line="272"/>
         <source>Type your question about {name} first.</source>
         <translation>请先输入关于 {name} 的问题。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="285"/>
+        <location filename="../../app/documents/controller.py" line="292"/>
         <source>{name} is too long for the context, so only the parts that match your question best were sent: {parts}.</source>
         <translation>{name} 太长，无法放入上下文，因此只发送了与你的问题最相关的部分：{parts}。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="327"/>
+        <location filename="../../app/documents/controller.py" line="334"/>
         <source>Reading the scanned pages needs a model that sees images: choose one in Models, then try again.</source>
         <translation>读取扫描页需要能看图的模型：请在“模型”中选择一个，然后重试。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="337"/>
+        <location filename="../../app/documents/controller.py" line="344"/>
         <source>Summarize “{name}”.</source>
         <translation>摘要“{name}”。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="418"/>
+        <location filename="../../app/documents/controller.py" line="428"/>
         <source>The answer is in the chat.</source>
         <translation>回答已放入对话。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="420"/>
+        <location filename="../../app/documents/controller.py" line="430"/>
         <source>The summary is in the chat.</source>
         <translation>摘要已放入对话。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="426"/>
+        <location filename="../../app/documents/controller.py" line="436"/>
         <source>Stopped while reading the scanned pages.</source>
         <translation>在读取扫描页时停止。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="429"/>
+        <location filename="../../app/documents/controller.py" line="439"/>
         <source>Answering stopped after {done} of {total} parts; finished parts are kept.</source>
         <translation>回答在完成 {total} 部分中的 {done} 部分后停止；已完成的部分会保留。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="433"/>
+        <location filename="../../app/documents/controller.py" line="443"/>
         <source>Summary stopped after {done} of {total} parts; finished parts are kept.</source>
         <translation>摘要在完成 {total} 部分中的 {done} 部分后停止；已完成的部分会保留。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="496"/>
+        <location filename="../../app/documents/controller.py" line="506"/>
         <source>The cited document is no longer stored.</source>
         <translation>被引用的文档已不再保存。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="529"/>
+        <location filename="../../app/documents/controller.py" line="539"/>
         <source>This page is a scanned image. The vision model read it for the answer, but its reading is no longer stored.</source>
         <translation>此页是扫描图像。视觉模型曾为回答读取过它，但读取结果已不再保存。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="541"/>
+        <location filename="../../app/documents/controller.py" line="551"/>
         <source>Cited text</source>
         <translation>引用的文字</translation>
     </message>
@@ -971,190 +1055,190 @@
 <context>
     <name>ModelManagerDialog</name>
     <message>
-        <location filename="../../app/models/model_manager.py" line="133"/>
+        <location filename="../../app/models/model_manager.py" line="139"/>
         <source> (bundled)</source>
         <translation>（内置）</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="147"/>
+        <location filename="../../app/models/model_manager.py" line="153"/>
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="149"/>
+        <location filename="../../app/models/model_manager.py" line="155"/>
         <source>needs a projector</source>
         <translation>需要投影器</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="151"/>
+        <location filename="../../app/models/model_manager.py" line="157"/>
         <source>no</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="200"/>
+        <location filename="../../app/models/model_manager.py" line="206"/>
         <source>Vision projector: {name}</source>
         <translation>视觉投影器：{name}</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="202"/>
+        <location filename="../../app/models/model_manager.py" line="208"/>
         <source>No vision projector</source>
         <translation>没有视觉投影器</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="206"/>
+        <location filename="../../app/models/model_manager.py" line="212"/>
         <source>Estimated memory {memory}</source>
         <translation>预计内存 {memory}</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="214"/>
-        <location filename="../../app/models/model_manager.py" line="308"/>
+        <location filename="../../app/models/model_manager.py" line="220"/>
+        <location filename="../../app/models/model_manager.py" line="314"/>
         <source>Add a model</source>
         <translation>添加模型</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="214"/>
+        <location filename="../../app/models/model_manager.py" line="220"/>
         <source>GGUF models (*.gguf)</source>
         <translation>GGUF 模型 (*.gguf)</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="228"/>
+        <location filename="../../app/models/model_manager.py" line="234"/>
         <source>Added {name} with its vision projector {mmproj}.</source>
         <translation>已添加 {name} 及其视觉投影器 {mmproj}。</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="233"/>
+        <location filename="../../app/models/model_manager.py" line="239"/>
         <source>Added {name}.</source>
         <translation>已添加 {name}。</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="247"/>
-        <location filename="../../app/models/model_manager.py" line="313"/>
+        <location filename="../../app/models/model_manager.py" line="253"/>
+        <location filename="../../app/models/model_manager.py" line="319"/>
         <source>Choose the vision projector</source>
         <translation>选择视觉投影器</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="249"/>
+        <location filename="../../app/models/model_manager.py" line="255"/>
         <source>GGUF projectors (*.gguf)</source>
         <translation>GGUF 投影器 (*.gguf)</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="285"/>
+        <location filename="../../app/models/model_manager.py" line="291"/>
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="288"/>
+        <location filename="../../app/models/model_manager.py" line="294"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="289"/>
+        <location filename="../../app/models/model_manager.py" line="295"/>
         <source>Architecture</source>
         <translation>架构</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="290"/>
+        <location filename="../../app/models/model_manager.py" line="296"/>
         <source>Size</source>
         <translation>规模</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="291"/>
+        <location filename="../../app/models/model_manager.py" line="297"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="292"/>
+        <location filename="../../app/models/model_manager.py" line="298"/>
         <source>Quantization</source>
         <translation>量化</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="293"/>
+        <location filename="../../app/models/model_manager.py" line="299"/>
         <source>Max context</source>
         <translation>最大上下文</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="294"/>
+        <location filename="../../app/models/model_manager.py" line="300"/>
         <source>Vision</source>
         <translation>视觉</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="295"/>
+        <location filename="../../app/models/model_manager.py" line="301"/>
         <source>Estimated RAM</source>
         <translation>预计内存</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="298"/>
+        <location filename="../../app/models/model_manager.py" line="304"/>
         <source>Known models</source>
         <translation>已知模型</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="300"/>
+        <location filename="../../app/models/model_manager.py" line="306"/>
         <source>Double-click a model to use it; drop a .gguf here to add it</source>
         <translation>双击模型即可使用；将 .gguf 拖到这里即可添加</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="302"/>
+        <location filename="../../app/models/model_manager.py" line="308"/>
         <source>Estimate memory for a context of</source>
         <translation>按以下上下文大小估算内存</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="303"/>
+        <location filename="../../app/models/model_manager.py" line="309"/>
         <source> tokens</source>
         <translation> 个词元</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="304"/>
+        <location filename="../../app/models/model_manager.py" line="310"/>
         <source>The context size the memory estimate is for</source>
         <translation>内存估算所用的上下文大小</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="305"/>
+        <location filename="../../app/models/model_manager.py" line="311"/>
         <source>Context size for the estimate</source>
         <translation>估算用的上下文大小</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="306"/>
+        <location filename="../../app/models/model_manager.py" line="312"/>
         <source>Add a GGUF…</source>
         <translation>添加 GGUF…</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="307"/>
+        <location filename="../../app/models/model_manager.py" line="313"/>
         <source>Add a Gemma 3 GGUF file (its header is checked first)</source>
         <translation>添加 Gemma 3 GGUF 文件（会先检查其文件头）</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="309"/>
+        <location filename="../../app/models/model_manager.py" line="315"/>
         <source>Choose projector…</source>
         <translation>选择投影器…</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="311"/>
+        <location filename="../../app/models/model_manager.py" line="317"/>
         <source>Pick the vision projector (mmproj) for this model</source>
         <translation>为此模型选择视觉投影器 (mmproj)</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="314"/>
+        <location filename="../../app/models/model_manager.py" line="320"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="315"/>
+        <location filename="../../app/models/model_manager.py" line="321"/>
         <source>Forget this model (the file is not deleted)</source>
         <translation>从列表中移除此模型（不会删除文件）</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="316"/>
+        <location filename="../../app/models/model_manager.py" line="322"/>
         <source>Remove the model from the list</source>
         <translation>从列表中移除模型</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="317"/>
-        <location filename="../../app/models/model_manager.py" line="319"/>
+        <location filename="../../app/models/model_manager.py" line="323"/>
+        <location filename="../../app/models/model_manager.py" line="325"/>
         <source>Use this model</source>
         <translation>使用此模型</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="318"/>
+        <location filename="../../app/models/model_manager.py" line="324"/>
         <source>Load the selected model</source>
         <translation>加载选中的模型</translation>
     </message>
@@ -1176,317 +1260,322 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../app/settings_dialog.py" line="243"/>
+        <location filename="../../app/settings_dialog.py" line="256"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="244"/>
+        <location filename="../../app/settings_dialog.py" line="257"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="245"/>
+        <location filename="../../app/settings_dialog.py" line="258"/>
         <source>Answers</source>
         <translation>回答</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="246"/>
+        <location filename="../../app/settings_dialog.py" line="259"/>
         <source>Images and appearance</source>
         <translation>图像与外观</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="247"/>
+        <location filename="../../app/settings_dialog.py" line="260"/>
+        <source>Local API server</source>
+        <translation>本地 API 服务器</translation>
+    </message>
+    <message>
+        <location filename="../../app/settings_dialog.py" line="261"/>
         <source>Context size (tokens):</source>
         <translation>上下文大小（词元）：</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="248"/>
+        <location filename="../../app/settings_dialog.py" line="262"/>
         <source>Threads:</source>
         <translation>线程数：</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="249"/>
+        <location filename="../../app/settings_dialog.py" line="263"/>
         <source>KV cache type:</source>
         <translation>KV 缓存类型：</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="250"/>
+        <location filename="../../app/settings_dialog.py" line="264"/>
         <source>Automatic (one per physical core)</source>
         <translation>自动（每个物理核心一个）</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="251"/>
+        <location filename="../../app/settings_dialog.py" line="265"/>
         <source>Sampling preset:</source>
         <translation>采样预设：</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="252"/>
+        <location filename="../../app/settings_dialog.py" line="266"/>
         <source>Answer length limit (tokens):</source>
         <translation>回答长度上限（词元）：</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="253"/>
+        <location filename="../../app/settings_dialog.py" line="267"/>
         <source>System prompt:</source>
         <translation>系统提示词：</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="254"/>
+        <location filename="../../app/settings_dialog.py" line="268"/>
         <source>Gemma default</source>
         <translation>Gemma 默认</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="255"/>
+        <location filename="../../app/settings_dialog.py" line="269"/>
         <source>Precise</source>
         <translation>精确</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="256"/>
+        <location filename="../../app/settings_dialog.py" line="270"/>
         <source>Creative</source>
         <translation>创意</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="257"/>
+        <location filename="../../app/settings_dialog.py" line="271"/>
         <source>Custom</source>
         <translation>自定义</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="258"/>
+        <location filename="../../app/settings_dialog.py" line="272"/>
         <source>Custom sampling</source>
         <translation>自定义采样</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="262"/>
+        <location filename="../../app/settings_dialog.py" line="276"/>
         <source>Temperature:</source>
         <translation>温度：</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="263"/>
+        <location filename="../../app/settings_dialog.py" line="277"/>
         <source>Top-k:</source>
         <translation>Top-k：</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="264"/>
+        <location filename="../../app/settings_dialog.py" line="278"/>
         <source>Top-p:</source>
         <translation>Top-p：</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="265"/>
+        <location filename="../../app/settings_dialog.py" line="279"/>
         <source>Min-p:</source>
         <translation>Min-p：</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="266"/>
+        <location filename="../../app/settings_dialog.py" line="280"/>
         <source>Repeat penalty:</source>
         <translation>重复惩罚：</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="271"/>
+        <location filename="../../app/settings_dialog.py" line="285"/>
         <source>Pan &amp; Scan for new images:</source>
         <translation>新图像的 Pan &amp; Scan：</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="272"/>
+        <location filename="../../app/settings_dialog.py" line="286"/>
         <source>Theme:</source>
         <translation>主题：</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="273"/>
+        <location filename="../../app/settings_dialog.py" line="287"/>
         <source>Language:</source>
         <translation>语言：</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="274"/>
+        <location filename="../../app/settings_dialog.py" line="288"/>
         <source>Font size (0: system):</source>
         <translation>字号（0：跟随系统）：</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="275"/>
+        <location filename="../../app/settings_dialog.py" line="289"/>
         <source>Auto</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="276"/>
+        <location filename="../../app/settings_dialog.py" line="290"/>
         <source>Off</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="277"/>
+        <location filename="../../app/settings_dialog.py" line="291"/>
         <source>System</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="278"/>
+        <location filename="../../app/settings_dialog.py" line="292"/>
         <source>Light</source>
         <translation>浅色</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="279"/>
+        <location filename="../../app/settings_dialog.py" line="293"/>
         <source>Dark</source>
         <translation>深色</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="280"/>
+        <location filename="../../app/settings_dialog.py" line="294"/>
         <source>System language</source>
         <translation>系统语言</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="283"/>
+        <location filename="../../app/settings_dialog.py" line="297"/>
         <source>How many tokens the model can see at once; more needs more memory</source>
         <translation>模型一次能看到多少词元；越多越占内存</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="285"/>
+        <location filename="../../app/settings_dialog.py" line="299"/>
         <source>CPU threads used for the model</source>
         <translation>模型使用的 CPU 线程数</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="286"/>
+        <location filename="../../app/settings_dialog.py" line="300"/>
         <source>Let Hearth pick the number of threads</source>
         <translation>由 Hearth 决定线程数</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="287"/>
+        <location filename="../../app/settings_dialog.py" line="301"/>
         <source>q8_0 halves the memory of the context cache</source>
         <translation>q8_0 可将上下文缓存的内存减半</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="288"/>
+        <location filename="../../app/settings_dialog.py" line="302"/>
         <source>How adventurous the answers are</source>
         <translation>回答的大胆程度</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="289"/>
+        <location filename="../../app/settings_dialog.py" line="303"/>
         <source>Higher is more varied; 0 always picks the likeliest word</source>
         <translation>越高越多样；0 总是选最可能的词</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="290"/>
+        <location filename="../../app/settings_dialog.py" line="304"/>
         <source>Only the k likeliest words are considered (0: all)</source>
         <translation>只考虑最可能的 k 个词（0：全部）</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="291"/>
+        <location filename="../../app/settings_dialog.py" line="305"/>
         <source>Only the likeliest words adding up to this share are considered</source>
         <translation>只考虑累计概率达到此比例的最可能的词</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="292"/>
+        <location filename="../../app/settings_dialog.py" line="306"/>
         <source>Words less likely than this share of the best are dropped</source>
         <translation>概率低于最佳词的此比例的词会被舍弃</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="293"/>
+        <location filename="../../app/settings_dialog.py" line="307"/>
         <source>Above 1 discourages repeating words (1: off)</source>
         <translation>大于 1 会抑制重复用词（1：关闭）</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="294"/>
+        <location filename="../../app/settings_dialog.py" line="308"/>
         <source>The longest answer Hearth lets the model write</source>
         <translation>Hearth 允许模型写出的最长回答</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="295"/>
+        <location filename="../../app/settings_dialog.py" line="309"/>
         <source>Instructions placed before every conversation</source>
         <translation>放在每个对话开头的指示</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="296"/>
+        <location filename="../../app/settings_dialog.py" line="310"/>
         <source>Whether elongated images get extra crops by default</source>
         <translation>细长图像是否默认附加裁剪块</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="297"/>
+        <location filename="../../app/settings_dialog.py" line="311"/>
         <source>Light, dark, or follow the system</source>
         <translation>浅色、深色或跟随系统</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="298"/>
+        <location filename="../../app/settings_dialog.py" line="312"/>
         <source>The language of Hearth&apos;s own texts</source>
         <translation>Hearth 界面文字的语言</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="299"/>
+        <location filename="../../app/settings_dialog.py" line="313"/>
         <source>Text size in points</source>
         <translation>文字大小（磅）</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="304"/>
+        <location filename="../../app/settings_dialog.py" line="318"/>
         <source>Context size</source>
         <translation>上下文大小</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="305"/>
+        <location filename="../../app/settings_dialog.py" line="319"/>
         <source>Threads</source>
         <translation>线程数</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="306"/>
+        <location filename="../../app/settings_dialog.py" line="320"/>
         <source>Automatic threads</source>
         <translation>自动线程数</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="307"/>
+        <location filename="../../app/settings_dialog.py" line="321"/>
         <source>KV cache type</source>
         <translation>KV 缓存类型</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="308"/>
+        <location filename="../../app/settings_dialog.py" line="322"/>
         <source>Sampling preset</source>
         <translation>采样预设</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="309"/>
+        <location filename="../../app/settings_dialog.py" line="323"/>
         <source>Temperature</source>
         <translation>温度</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="310"/>
+        <location filename="../../app/settings_dialog.py" line="324"/>
         <source>Top-k</source>
         <translation>Top-k</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="311"/>
+        <location filename="../../app/settings_dialog.py" line="325"/>
         <source>Top-p</source>
         <translation>Top-p</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="312"/>
+        <location filename="../../app/settings_dialog.py" line="326"/>
         <source>Min-p</source>
         <translation>Min-p</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="313"/>
+        <location filename="../../app/settings_dialog.py" line="327"/>
         <source>Repeat penalty</source>
         <translation>重复惩罚</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="314"/>
+        <location filename="../../app/settings_dialog.py" line="328"/>
         <source>Answer length limit</source>
         <translation>回答长度上限</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="315"/>
+        <location filename="../../app/settings_dialog.py" line="329"/>
         <source>System prompt</source>
         <translation>系统提示词</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="316"/>
+        <location filename="../../app/settings_dialog.py" line="330"/>
         <source>Pan and Scan default</source>
         <translation>Pan &amp; Scan 默认值</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="317"/>
+        <location filename="../../app/settings_dialog.py" line="331"/>
         <source>Theme</source>
         <translation>主题</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="318"/>
+        <location filename="../../app/settings_dialog.py" line="332"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../app/settings_dialog.py" line="319"/>
+        <location filename="../../app/settings_dialog.py" line="333"/>
         <source>Font size</source>
         <translation>字号</translation>
     </message>
@@ -1494,68 +1583,68 @@
 <context>
     <name>ShortcutsDialog</name>
     <message>
-        <location filename="../../app/help_dialog.py" line="26"/>
+        <location filename="../../app/help_dialog.py" line="22"/>
         <source>Send the message</source>
         <translation>发送消息</translation>
     </message>
     <message>
-        <location filename="../../app/help_dialog.py" line="27"/>
+        <location filename="../../app/help_dialog.py" line="23"/>
         <source>New line in the message</source>
         <translation>在消息中换行</translation>
     </message>
     <message>
-        <location filename="../../app/help_dialog.py" line="28"/>
+        <location filename="../../app/help_dialog.py" line="24"/>
         <source>Copy the selected message</source>
         <translation>复制选中的消息</translation>
     </message>
     <message>
-        <location filename="../../app/help_dialog.py" line="30"/>
+        <location filename="../../app/help_dialog.py" line="26"/>
         <source>Previous / next version of the selected message</source>
         <translation>选中消息的上一个/下一个版本</translation>
     </message>
     <message>
-        <location filename="../../app/help_dialog.py" line="35"/>
+        <location filename="../../app/help_dialog.py" line="31"/>
         <source>Rename the selected conversation</source>
         <translation>重命名选中的对话</translation>
     </message>
     <message>
-        <location filename="../../app/help_dialog.py" line="37"/>
+        <location filename="../../app/help_dialog.py" line="33"/>
         <source>Delete the selected conversation</source>
         <translation>删除选中的对话</translation>
     </message>
     <message>
-        <location filename="../../app/help_dialog.py" line="40"/>
+        <location filename="../../app/help_dialog.py" line="36"/>
         <source>Paste an image or file</source>
         <translation>粘贴图像或文件</translation>
     </message>
     <message>
-        <location filename="../../app/help_dialog.py" line="41"/>
+        <location filename="../../app/help_dialog.py" line="37"/>
         <source>Move between areas</source>
         <translation>在各区域间移动</translation>
     </message>
     <message>
-        <location filename="../../app/help_dialog.py" line="49"/>
-        <location filename="../../app/help_dialog.py" line="60"/>
+        <location filename="../../app/help_dialog.py" line="45"/>
+        <location filename="../../app/help_dialog.py" line="56"/>
         <source>Keyboard shortcuts</source>
         <translation>键盘快捷键</translation>
     </message>
     <message>
-        <location filename="../../app/help_dialog.py" line="61"/>
+        <location filename="../../app/help_dialog.py" line="57"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../app/help_dialog.py" line="61"/>
+        <location filename="../../app/help_dialog.py" line="57"/>
         <source>Keys</source>
         <translation>按键</translation>
     </message>
     <message>
-        <location filename="../../app/help_dialog.py" line="92"/>
+        <location filename="../../app/help_dialog.py" line="88"/>
         <source>About Hearth</source>
         <translation>关于 Hearth</translation>
     </message>
     <message>
-        <location filename="../../app/help_dialog.py" line="94"/>
+        <location filename="../../app/help_dialog.py" line="90"/>
         <source>&lt;b&gt;Hearth&lt;/b&gt;&lt;br&gt;An offline assistant for local Gemma 3 models.&lt;br&gt;Nothing you type, drop or store leaves this computer.</source>
         <translation>&lt;b&gt;Hearth&lt;/b&gt;&lt;br&gt;面向本地 Gemma 3 模型的离线助手。&lt;br&gt;你输入、拖入或保存的任何内容都不会离开这台电脑。</translation>
     </message>
@@ -1722,62 +1811,62 @@
 <context>
     <name>StatusPanel</name>
     <message>
-        <location filename="../../app/status_panel.py" line="114"/>
+        <location filename="../../app/status_panel.py" line="113"/>
         <source>{tps:.1f} tokens/s</source>
         <translation>{tps:.1f} 词元/秒</translation>
     </message>
     <message>
-        <location filename="../../app/status_panel.py" line="119"/>
+        <location filename="../../app/status_panel.py" line="118"/>
         <source>first token {ttft:.2f} s</source>
         <translation>首个词元 {ttft:.2f} 秒</translation>
     </message>
     <message>
-        <location filename="../../app/status_panel.py" line="124"/>
+        <location filename="../../app/status_panel.py" line="123"/>
         <source>Generation speed of the last answer</source>
         <translation>上一个回答的生成速度</translation>
     </message>
     <message>
-        <location filename="../../app/status_panel.py" line="127"/>
+        <location filename="../../app/status_panel.py" line="126"/>
         <source>Time from sending to the first word of the last answer (reading the prompt)</source>
         <translation>从发送到上一个回答第一个词的时间（读取提示词）</translation>
     </message>
     <message>
-        <location filename="../../app/status_panel.py" line="133"/>
+        <location filename="../../app/status_panel.py" line="132"/>
         <source>Generation speed</source>
         <translation>生成速度</translation>
     </message>
     <message>
-        <location filename="../../app/status_panel.py" line="136"/>
+        <location filename="../../app/status_panel.py" line="135"/>
         <source>Time to first token</source>
         <translation>首个词元用时</translation>
     </message>
     <message>
-        <location filename="../../app/status_panel.py" line="140"/>
+        <location filename="../../app/status_panel.py" line="139"/>
         <source>image encode {s:.2f} s</source>
         <translation>图像编码 {s:.2f} 秒</translation>
     </message>
     <message>
-        <location filename="../../app/status_panel.py" line="148"/>
+        <location filename="../../app/status_panel.py" line="147"/>
         <source>Time the vision encoder took for the last image</source>
         <translation>视觉编码器处理上一张图像的用时</translation>
     </message>
     <message>
-        <location filename="../../app/status_panel.py" line="153"/>
+        <location filename="../../app/status_panel.py" line="152"/>
         <source>Image encode time</source>
         <translation>图像编码用时</translation>
     </message>
     <message>
-        <location filename="../../app/status_panel.py" line="155"/>
+        <location filename="../../app/status_panel.py" line="154"/>
         <source>Loading the model…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../../app/status_panel.py" line="157"/>
+        <location filename="../../app/status_panel.py" line="156"/>
         <source>Loading the model</source>
         <translation>正在加载模型</translation>
     </message>
     <message>
-        <location filename="../../app/status_panel.py" line="159"/>
+        <location filename="../../app/status_panel.py" line="158"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
@@ -1785,32 +1874,32 @@
 <context>
     <name>crash</name>
     <message>
-        <location filename="../../app/crash.py" line="53"/>
+        <location filename="../../app/crash.py" line="49"/>
         <source>Copy details</source>
         <translation>复制详细信息</translation>
     </message>
     <message>
-        <location filename="../../app/crash.py" line="57"/>
+        <location filename="../../app/crash.py" line="53"/>
         <source>Copy the details to the clipboard for a bug report</source>
         <translation>将详细信息复制到剪贴板，用于错误报告</translation>
     </message>
     <message>
-        <location filename="../../app/crash.py" line="81"/>
+        <location filename="../../app/crash.py" line="77"/>
         <source>Hearth crashed last time</source>
         <translation>Hearth 上次意外退出</translation>
     </message>
     <message>
-        <location filename="../../app/crash.py" line="82"/>
+        <location filename="../../app/crash.py" line="78"/>
         <source>Hearth stopped unexpectedly the last time it ran. Your conversations are saved up to the last word written. The technical details are below.</source>
         <translation>Hearth 上次运行时意外停止。你的对话已保存到最后写下的一个词。技术细节如下。</translation>
     </message>
     <message>
-        <location filename="../../app/crash.py" line="100"/>
+        <location filename="../../app/crash.py" line="96"/>
         <source>Hearth hit a bug</source>
         <translation>Hearth 遇到了错误</translation>
     </message>
     <message>
-        <location filename="../../app/crash.py" line="101"/>
+        <location filename="../../app/crash.py" line="97"/>
         <source>Something went wrong inside Hearth. Your conversations are saved. Please copy the details below into a bug report.</source>
         <translation>Hearth 内部出了问题。你的对话已保存。请将下面的详细信息复制到错误报告中。</translation>
     </message>
