@@ -2,6 +2,91 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ja">
 <context>
+    <name>AboutDialog</name>
+    <message>
+        <location filename="../../app/about_dialog.py" line="60"/>
+        <source>About Hearth</source>
+        <translation>Hearth について</translation>
+    </message>
+    <message>
+        <location filename="../../app/about_dialog.py" line="73"/>
+        <source>&lt;h2&gt;Hearth {version}&lt;/h2&gt;&lt;p&gt;An offline assistant for local Gemma 3 models.&lt;br&gt;Nothing you type, drop or store leaves this computer.&lt;/p&gt;</source>
+        <translation>&lt;h2&gt;Hearth {version}&lt;/h2&gt;&lt;p&gt;ローカルの Gemma 3 モデルを使うオフラインアシスタント。&lt;br&gt;入力、ドロップ、保存した内容がこのコンピューターの外に出ることはありません。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../app/about_dialog.py" line="85"/>
+        <source>Build information</source>
+        <translation>ビルド情報</translation>
+    </message>
+    <message>
+        <location filename="../../app/about_dialog.py" line="86"/>
+        <location filename="../../app/about_dialog.py" line="105"/>
+        <source>Component</source>
+        <translation>コンポーネント</translation>
+    </message>
+    <message>
+        <location filename="../../app/about_dialog.py" line="86"/>
+        <location filename="../../app/about_dialog.py" line="105"/>
+        <source>Version</source>
+        <translation>バージョン</translation>
+    </message>
+    <message>
+        <location filename="../../app/about_dialog.py" line="91"/>
+        <source>Copy build information</source>
+        <translation>ビルド情報をコピー</translation>
+    </message>
+    <message>
+        <location filename="../../app/about_dialog.py" line="99"/>
+        <source>Build</source>
+        <translation>ビルド</translation>
+    </message>
+    <message>
+        <location filename="../../app/about_dialog.py" line="103"/>
+        <source>Bundled components and their licences</source>
+        <translation>同梱コンポーネントとそのライセンス</translation>
+    </message>
+    <message>
+        <location filename="../../app/about_dialog.py" line="105"/>
+        <source>Licence</source>
+        <translation>ライセンス</translation>
+    </message>
+    <message>
+        <location filename="../../app/about_dialog.py" line="114"/>
+        <source>Licence text</source>
+        <translation>ライセンス本文</translation>
+    </message>
+    <message>
+        <location filename="../../app/about_dialog.py" line="121"/>
+        <source>Licences</source>
+        <translation>ライセンス</translation>
+    </message>
+    <message>
+        <location filename="../../app/about_dialog.py" line="123"/>
+        <source>Reading the build information…</source>
+        <translation>ビルド情報を読み込んでいます…</translation>
+    </message>
+    <message>
+        <location filename="../../app/about_dialog.py" line="167"/>
+        <source>{count} components, listed from their own package metadata, and {notes} notes.</source>
+        <translation>{count} 個のコンポーネント（各パッケージのメタデータから取得）と {notes} 件の注記。</translation>
+    </message>
+    <message>
+        <location filename="../../app/about_dialog.py" line="175"/>
+        <source>The build information could not be read: {error}</source>
+        <translation>ビルド情報を読み込めませんでした: {error}</translation>
+    </message>
+    <message>
+        <location filename="../../app/about_dialog.py" line="191"/>
+        <source>Licence: {license}</source>
+        <translation>ライセンス: {license}</translation>
+    </message>
+    <message>
+        <location filename="../../app/about_dialog.py" line="199"/>
+        <source>This package ships no licence file in its metadata.</source>
+        <translation>このパッケージのメタデータにはライセンスファイルが含まれていません。</translation>
+    </message>
+</context>
+<context>
     <name>ChatModel</name>
     <message>
         <location filename="../../app/chat/model.py" line="88"/>
@@ -399,92 +484,92 @@
 <context>
     <name>DocumentController</name>
     <message>
-        <location filename="../../app/documents/controller.py" line="182"/>
+        <location filename="../../app/documents/controller.py" line="186"/>
         <source>{name} has no text Hearth can read (a scanned document?).</source>
         <translation>{name} には Hearth が読めるテキストがありません（スキャンした文書でしょうか？）。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="193"/>
+        <location filename="../../app/documents/controller.py" line="197"/>
         <source>Answering your question about this document was interrupted when Hearth closed. Finished parts are saved.</source>
         <translation>Hearth の終了により、この文書についての質問への回答が中断されました。完了した部分は保存されています。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="200"/>
+        <location filename="../../app/documents/controller.py" line="204"/>
         <source>The summary of this document was interrupted when Hearth closed. Finished parts are saved.</source>
         <translation>Hearth の終了によりこの文書の要約が中断されました。完了した部分は保存されています。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="229"/>
+        <location filename="../../app/documents/controller.py" line="236"/>
         <source>The whole text goes with your next message.</source>
         <translation>全文が次のメッセージと一緒に送られます。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="233"/>
+        <location filename="../../app/documents/controller.py" line="240"/>
         <source>Ask your question: Hearth reads the whole document to answer it, with page references.</source>
         <translation>質問を入力してください。Hearth が文書全体を読んで、ページ参照付きで回答します。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="238"/>
+        <location filename="../../app/documents/controller.py" line="245"/>
         <source>Ask your question: the document goes with your next message.</source>
         <translation>質問を入力してください。文書は次のメッセージと一緒に送られます。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="265"/>
+        <location filename="../../app/documents/controller.py" line="272"/>
         <source>Type your question about {name} first.</source>
         <translation>先に {name} についての質問を入力してください。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="285"/>
+        <location filename="../../app/documents/controller.py" line="292"/>
         <source>{name} is too long for the context, so only the parts that match your question best were sent: {parts}.</source>
         <translation>{name} はコンテキストに対して長すぎるため、質問に最も合う部分だけを送信しました：{parts}。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="327"/>
+        <location filename="../../app/documents/controller.py" line="334"/>
         <source>Reading the scanned pages needs a model that sees images: choose one in Models, then try again.</source>
         <translation>スキャンページを読み取るには画像を扱えるモデルが必要です。「モデル」で選んでから、もう一度お試しください。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="337"/>
+        <location filename="../../app/documents/controller.py" line="344"/>
         <source>Summarize “{name}”.</source>
         <translation>「{name}」を要約してください。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="418"/>
+        <location filename="../../app/documents/controller.py" line="428"/>
         <source>The answer is in the chat.</source>
         <translation>回答はチャットにあります。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="420"/>
+        <location filename="../../app/documents/controller.py" line="430"/>
         <source>The summary is in the chat.</source>
         <translation>要約はチャットにあります。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="426"/>
+        <location filename="../../app/documents/controller.py" line="436"/>
         <source>Stopped while reading the scanned pages.</source>
         <translation>スキャンページの読み取り中に停止しました。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="429"/>
+        <location filename="../../app/documents/controller.py" line="439"/>
         <source>Answering stopped after {done} of {total} parts; finished parts are kept.</source>
         <translation>{total} 部分中 {done} 部分で回答を停止しました。完了した部分は保存されています。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="433"/>
+        <location filename="../../app/documents/controller.py" line="443"/>
         <source>Summary stopped after {done} of {total} parts; finished parts are kept.</source>
         <translation>{total} 部分中 {done} 部分で要約を停止しました。完了した部分は保存されています。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="496"/>
+        <location filename="../../app/documents/controller.py" line="506"/>
         <source>The cited document is no longer stored.</source>
         <translation>引用された文書はもう保存されていません。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="529"/>
+        <location filename="../../app/documents/controller.py" line="539"/>
         <source>This page is a scanned image. The vision model read it for the answer, but its reading is no longer stored.</source>
         <translation>このページはスキャン画像です。回答のためにビジョンモデルが読み取りましたが、その読み取り結果はもう保存されていません。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="541"/>
+        <location filename="../../app/documents/controller.py" line="551"/>
         <source>Cited text</source>
         <translation>引用されたテキスト</translation>
     </message>
@@ -887,6 +972,11 @@
         <source>Gemma 3 {label} · {quant} · {ctx} tokens context · {vision}</source>
         <translation>Gemma 3 {label} · {quant} · コンテキスト {ctx} トークン · {vision}</translation>
     </message>
+    <message>
+        <location filename="../../app/main_window.py" line="933"/>
+        <source>{name} was not found, or is not a file.</source>
+        <translation>{name} が見つからないか、ファイルではありません。</translation>
+    </message>
 </context>
 <context>
     <name>MessageDelegate</name>
@@ -971,190 +1061,190 @@
 <context>
     <name>ModelManagerDialog</name>
     <message>
-        <location filename="../../app/models/model_manager.py" line="133"/>
+        <location filename="../../app/models/model_manager.py" line="139"/>
         <source> (bundled)</source>
         <translation>（同梱）</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="147"/>
+        <location filename="../../app/models/model_manager.py" line="153"/>
         <source>yes</source>
         <translation>はい</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="149"/>
+        <location filename="../../app/models/model_manager.py" line="155"/>
         <source>needs a projector</source>
         <translation>プロジェクターが必要</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="151"/>
+        <location filename="../../app/models/model_manager.py" line="157"/>
         <source>no</source>
         <translation>いいえ</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="200"/>
+        <location filename="../../app/models/model_manager.py" line="206"/>
         <source>Vision projector: {name}</source>
         <translation>視覚プロジェクター：{name}</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="202"/>
+        <location filename="../../app/models/model_manager.py" line="208"/>
         <source>No vision projector</source>
         <translation>視覚プロジェクターなし</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="206"/>
+        <location filename="../../app/models/model_manager.py" line="212"/>
         <source>Estimated memory {memory}</source>
         <translation>推定メモリ {memory}</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="214"/>
-        <location filename="../../app/models/model_manager.py" line="308"/>
+        <location filename="../../app/models/model_manager.py" line="220"/>
+        <location filename="../../app/models/model_manager.py" line="314"/>
         <source>Add a model</source>
         <translation>モデルを追加</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="214"/>
+        <location filename="../../app/models/model_manager.py" line="220"/>
         <source>GGUF models (*.gguf)</source>
         <translation>GGUF モデル (*.gguf)</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="228"/>
+        <location filename="../../app/models/model_manager.py" line="234"/>
         <source>Added {name} with its vision projector {mmproj}.</source>
         <translation>{name} を視覚プロジェクター {mmproj} と一緒に追加しました。</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="233"/>
+        <location filename="../../app/models/model_manager.py" line="239"/>
         <source>Added {name}.</source>
         <translation>{name} を追加しました。</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="247"/>
-        <location filename="../../app/models/model_manager.py" line="313"/>
+        <location filename="../../app/models/model_manager.py" line="253"/>
+        <location filename="../../app/models/model_manager.py" line="319"/>
         <source>Choose the vision projector</source>
         <translation>視覚プロジェクターを選択</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="249"/>
+        <location filename="../../app/models/model_manager.py" line="255"/>
         <source>GGUF projectors (*.gguf)</source>
         <translation>GGUF プロジェクター (*.gguf)</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="285"/>
+        <location filename="../../app/models/model_manager.py" line="291"/>
         <source>Models</source>
         <translation>モデル</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="288"/>
+        <location filename="../../app/models/model_manager.py" line="294"/>
         <source>Model</source>
         <translation>モデル</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="289"/>
+        <location filename="../../app/models/model_manager.py" line="295"/>
         <source>Architecture</source>
         <translation>アーキテクチャ</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="290"/>
+        <location filename="../../app/models/model_manager.py" line="296"/>
         <source>Size</source>
         <translation>サイズ</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="291"/>
+        <location filename="../../app/models/model_manager.py" line="297"/>
         <source>File</source>
         <translation>ファイル</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="292"/>
+        <location filename="../../app/models/model_manager.py" line="298"/>
         <source>Quantization</source>
         <translation>量子化</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="293"/>
+        <location filename="../../app/models/model_manager.py" line="299"/>
         <source>Max context</source>
         <translation>最大コンテキスト</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="294"/>
+        <location filename="../../app/models/model_manager.py" line="300"/>
         <source>Vision</source>
         <translation>画像</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="295"/>
+        <location filename="../../app/models/model_manager.py" line="301"/>
         <source>Estimated RAM</source>
         <translation>推定メモリ</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="298"/>
+        <location filename="../../app/models/model_manager.py" line="304"/>
         <source>Known models</source>
         <translation>登録済みモデル</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="300"/>
+        <location filename="../../app/models/model_manager.py" line="306"/>
         <source>Double-click a model to use it; drop a .gguf here to add it</source>
         <translation>モデルをダブルクリックで使用、.gguf をここにドロップして追加</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="302"/>
+        <location filename="../../app/models/model_manager.py" line="308"/>
         <source>Estimate memory for a context of</source>
         <translation>次のコンテキストでメモリを推定</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="303"/>
+        <location filename="../../app/models/model_manager.py" line="309"/>
         <source> tokens</source>
         <translation> トークン</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="304"/>
+        <location filename="../../app/models/model_manager.py" line="310"/>
         <source>The context size the memory estimate is for</source>
         <translation>メモリ推定に使うコンテキストサイズ</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="305"/>
+        <location filename="../../app/models/model_manager.py" line="311"/>
         <source>Context size for the estimate</source>
         <translation>推定用のコンテキストサイズ</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="306"/>
+        <location filename="../../app/models/model_manager.py" line="312"/>
         <source>Add a GGUF…</source>
         <translation>GGUF を追加…</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="307"/>
+        <location filename="../../app/models/model_manager.py" line="313"/>
         <source>Add a Gemma 3 GGUF file (its header is checked first)</source>
         <translation>Gemma 3 の GGUF ファイルを追加（最初にヘッダーを検査します）</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="309"/>
+        <location filename="../../app/models/model_manager.py" line="315"/>
         <source>Choose projector…</source>
         <translation>プロジェクターを選択…</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="311"/>
+        <location filename="../../app/models/model_manager.py" line="317"/>
         <source>Pick the vision projector (mmproj) for this model</source>
         <translation>このモデル用の視覚プロジェクター (mmproj) を選択</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="314"/>
+        <location filename="../../app/models/model_manager.py" line="320"/>
         <source>Remove</source>
         <translation>削除</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="315"/>
+        <location filename="../../app/models/model_manager.py" line="321"/>
         <source>Forget this model (the file is not deleted)</source>
         <translation>このモデルを一覧から外します（ファイルは削除しません）</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="316"/>
+        <location filename="../../app/models/model_manager.py" line="322"/>
         <source>Remove the model from the list</source>
         <translation>モデルを一覧から削除</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="317"/>
-        <location filename="../../app/models/model_manager.py" line="319"/>
+        <location filename="../../app/models/model_manager.py" line="323"/>
+        <location filename="../../app/models/model_manager.py" line="325"/>
         <source>Use this model</source>
         <translation>このモデルを使う</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="318"/>
+        <location filename="../../app/models/model_manager.py" line="324"/>
         <source>Load the selected model</source>
         <translation>選択したモデルを読み込む</translation>
     </message>
@@ -1494,70 +1584,60 @@
 <context>
     <name>ShortcutsDialog</name>
     <message>
-        <location filename="../../app/help_dialog.py" line="26"/>
+        <location filename="../../app/help_dialog.py" line="21"/>
         <source>Send the message</source>
         <translation>メッセージを送信</translation>
     </message>
     <message>
-        <location filename="../../app/help_dialog.py" line="27"/>
+        <location filename="../../app/help_dialog.py" line="22"/>
         <source>New line in the message</source>
         <translation>メッセージ内で改行</translation>
     </message>
     <message>
-        <location filename="../../app/help_dialog.py" line="28"/>
+        <location filename="../../app/help_dialog.py" line="23"/>
         <source>Copy the selected message</source>
         <translation>選択中のメッセージをコピー</translation>
     </message>
     <message>
-        <location filename="../../app/help_dialog.py" line="30"/>
+        <location filename="../../app/help_dialog.py" line="25"/>
         <source>Previous / next version of the selected message</source>
         <translation>選択中のメッセージの前/次のバージョン</translation>
     </message>
     <message>
-        <location filename="../../app/help_dialog.py" line="35"/>
+        <location filename="../../app/help_dialog.py" line="30"/>
         <source>Rename the selected conversation</source>
         <translation>選択中の会話の名前を変更</translation>
     </message>
     <message>
-        <location filename="../../app/help_dialog.py" line="37"/>
+        <location filename="../../app/help_dialog.py" line="32"/>
         <source>Delete the selected conversation</source>
         <translation>選択中の会話を削除</translation>
     </message>
     <message>
-        <location filename="../../app/help_dialog.py" line="40"/>
+        <location filename="../../app/help_dialog.py" line="35"/>
         <source>Paste an image or file</source>
         <translation>画像またはファイルを貼り付け</translation>
     </message>
     <message>
-        <location filename="../../app/help_dialog.py" line="41"/>
+        <location filename="../../app/help_dialog.py" line="36"/>
         <source>Move between areas</source>
         <translation>領域間を移動</translation>
     </message>
     <message>
-        <location filename="../../app/help_dialog.py" line="49"/>
-        <location filename="../../app/help_dialog.py" line="60"/>
+        <location filename="../../app/help_dialog.py" line="44"/>
+        <location filename="../../app/help_dialog.py" line="55"/>
         <source>Keyboard shortcuts</source>
         <translation>キーボードショートカット</translation>
     </message>
     <message>
-        <location filename="../../app/help_dialog.py" line="61"/>
+        <location filename="../../app/help_dialog.py" line="56"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../app/help_dialog.py" line="61"/>
+        <location filename="../../app/help_dialog.py" line="56"/>
         <source>Keys</source>
         <translation>キー</translation>
-    </message>
-    <message>
-        <location filename="../../app/help_dialog.py" line="92"/>
-        <source>About Hearth</source>
-        <translation>Hearth について</translation>
-    </message>
-    <message>
-        <location filename="../../app/help_dialog.py" line="94"/>
-        <source>&lt;b&gt;Hearth&lt;/b&gt;&lt;br&gt;An offline assistant for local Gemma 3 models.&lt;br&gt;Nothing you type, drop or store leaves this computer.</source>
-        <translation>&lt;b&gt;Hearth&lt;/b&gt;&lt;br&gt;ローカルの Gemma 3 モデルで動くオフラインのアシスタント。&lt;br&gt;入力・ドロップ・保存したものは、何もこのコンピューターの外に出ません。</translation>
     </message>
 </context>
 <context>
@@ -1722,62 +1802,62 @@
 <context>
     <name>StatusPanel</name>
     <message>
-        <location filename="../../app/status_panel.py" line="114"/>
+        <location filename="../../app/status_panel.py" line="113"/>
         <source>{tps:.1f} tokens/s</source>
         <translation>{tps:.1f} トークン/秒</translation>
     </message>
     <message>
-        <location filename="../../app/status_panel.py" line="119"/>
+        <location filename="../../app/status_panel.py" line="118"/>
         <source>first token {ttft:.2f} s</source>
         <translation>最初のトークン {ttft:.2f} 秒</translation>
     </message>
     <message>
-        <location filename="../../app/status_panel.py" line="124"/>
+        <location filename="../../app/status_panel.py" line="123"/>
         <source>Generation speed of the last answer</source>
         <translation>直前の回答の生成速度</translation>
     </message>
     <message>
-        <location filename="../../app/status_panel.py" line="127"/>
+        <location filename="../../app/status_panel.py" line="126"/>
         <source>Time from sending to the first word of the last answer (reading the prompt)</source>
         <translation>送信から直前の回答の最初の語までの時間（プロンプトの読み込み）</translation>
     </message>
     <message>
-        <location filename="../../app/status_panel.py" line="133"/>
+        <location filename="../../app/status_panel.py" line="132"/>
         <source>Generation speed</source>
         <translation>生成速度</translation>
     </message>
     <message>
-        <location filename="../../app/status_panel.py" line="136"/>
+        <location filename="../../app/status_panel.py" line="135"/>
         <source>Time to first token</source>
         <translation>最初のトークンまでの時間</translation>
     </message>
     <message>
-        <location filename="../../app/status_panel.py" line="140"/>
+        <location filename="../../app/status_panel.py" line="139"/>
         <source>image encode {s:.2f} s</source>
         <translation>画像エンコード {s:.2f} 秒</translation>
     </message>
     <message>
-        <location filename="../../app/status_panel.py" line="148"/>
+        <location filename="../../app/status_panel.py" line="147"/>
         <source>Time the vision encoder took for the last image</source>
         <translation>直前の画像に視覚エンコーダーがかかった時間</translation>
     </message>
     <message>
-        <location filename="../../app/status_panel.py" line="153"/>
+        <location filename="../../app/status_panel.py" line="152"/>
         <source>Image encode time</source>
         <translation>画像エンコード時間</translation>
     </message>
     <message>
-        <location filename="../../app/status_panel.py" line="155"/>
+        <location filename="../../app/status_panel.py" line="154"/>
         <source>Loading the model…</source>
         <translation>モデルを読み込み中…</translation>
     </message>
     <message>
-        <location filename="../../app/status_panel.py" line="157"/>
+        <location filename="../../app/status_panel.py" line="156"/>
         <source>Loading the model</source>
         <translation>モデルを読み込み中</translation>
     </message>
     <message>
-        <location filename="../../app/status_panel.py" line="159"/>
+        <location filename="../../app/status_panel.py" line="158"/>
         <source>Model</source>
         <translation>モデル</translation>
     </message>
@@ -1785,34 +1865,47 @@
 <context>
     <name>crash</name>
     <message>
-        <location filename="../../app/crash.py" line="53"/>
+        <location filename="../../app/crash.py" line="49"/>
         <source>Copy details</source>
         <translation>詳細をコピー</translation>
     </message>
     <message>
-        <location filename="../../app/crash.py" line="57"/>
+        <location filename="../../app/crash.py" line="53"/>
         <source>Copy the details to the clipboard for a bug report</source>
         <translation>不具合報告用に詳細をクリップボードにコピー</translation>
     </message>
     <message>
-        <location filename="../../app/crash.py" line="81"/>
+        <location filename="../../app/crash.py" line="77"/>
         <source>Hearth crashed last time</source>
         <translation>前回 Hearth が異常終了しました</translation>
     </message>
     <message>
-        <location filename="../../app/crash.py" line="82"/>
+        <location filename="../../app/crash.py" line="78"/>
         <source>Hearth stopped unexpectedly the last time it ran. Your conversations are saved up to the last word written. The technical details are below.</source>
         <translation>前回の実行中に Hearth が予期せず停止しました。会話は最後に書かれた語まで保存されています。技術的な詳細は下にあります。</translation>
     </message>
     <message>
-        <location filename="../../app/crash.py" line="100"/>
+        <location filename="../../app/crash.py" line="96"/>
         <source>Hearth hit a bug</source>
         <translation>Hearth で不具合が発生しました</translation>
     </message>
     <message>
-        <location filename="../../app/crash.py" line="101"/>
+        <location filename="../../app/crash.py" line="97"/>
         <source>Something went wrong inside Hearth. Your conversations are saved. Please copy the details below into a bug report.</source>
         <translation>Hearth の内部で問題が起きました。会話は保存されています。下の詳細をコピーして不具合報告に貼り付けてください。</translation>
+    </message>
+</context>
+<context>
+    <name>main</name>
+    <message>
+        <location filename="../../app/main.py" line="66"/>
+        <source>Hearth is not responding</source>
+        <translation>Hearth が応答しません</translation>
+    </message>
+    <message>
+        <location filename="../../app/main.py" line="67"/>
+        <source>Hearth is already running for this data folder but did not answer. Close it (or end it in your system monitor) and start Hearth again.</source>
+        <translation>Hearth はこのデータフォルダーですでに実行中ですが、応答がありません。終了する（またはシステムモニターで終了させる）と、Hearth を再び起動できます。</translation>
     </message>
 </context>
 </TS>

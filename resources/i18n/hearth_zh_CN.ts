@@ -2,6 +2,91 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AboutDialog</name>
+    <message>
+        <location filename="../../app/about_dialog.py" line="60"/>
+        <source>About Hearth</source>
+        <translation>关于 Hearth</translation>
+    </message>
+    <message>
+        <location filename="../../app/about_dialog.py" line="73"/>
+        <source>&lt;h2&gt;Hearth {version}&lt;/h2&gt;&lt;p&gt;An offline assistant for local Gemma 3 models.&lt;br&gt;Nothing you type, drop or store leaves this computer.&lt;/p&gt;</source>
+        <translation>&lt;h2&gt;Hearth {version}&lt;/h2&gt;&lt;p&gt;使用本地 Gemma 3 模型的离线助手。&lt;br&gt;你输入、拖入或保存的任何内容都不会离开这台电脑。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../app/about_dialog.py" line="85"/>
+        <source>Build information</source>
+        <translation>构建信息</translation>
+    </message>
+    <message>
+        <location filename="../../app/about_dialog.py" line="86"/>
+        <location filename="../../app/about_dialog.py" line="105"/>
+        <source>Component</source>
+        <translation>组件</translation>
+    </message>
+    <message>
+        <location filename="../../app/about_dialog.py" line="86"/>
+        <location filename="../../app/about_dialog.py" line="105"/>
+        <source>Version</source>
+        <translation>版本</translation>
+    </message>
+    <message>
+        <location filename="../../app/about_dialog.py" line="91"/>
+        <source>Copy build information</source>
+        <translation>复制构建信息</translation>
+    </message>
+    <message>
+        <location filename="../../app/about_dialog.py" line="99"/>
+        <source>Build</source>
+        <translation>构建</translation>
+    </message>
+    <message>
+        <location filename="../../app/about_dialog.py" line="103"/>
+        <source>Bundled components and their licences</source>
+        <translation>随附组件及其许可证</translation>
+    </message>
+    <message>
+        <location filename="../../app/about_dialog.py" line="105"/>
+        <source>Licence</source>
+        <translation>许可证</translation>
+    </message>
+    <message>
+        <location filename="../../app/about_dialog.py" line="114"/>
+        <source>Licence text</source>
+        <translation>许可证文本</translation>
+    </message>
+    <message>
+        <location filename="../../app/about_dialog.py" line="121"/>
+        <source>Licences</source>
+        <translation>许可证</translation>
+    </message>
+    <message>
+        <location filename="../../app/about_dialog.py" line="123"/>
+        <source>Reading the build information…</source>
+        <translation>正在读取构建信息…</translation>
+    </message>
+    <message>
+        <location filename="../../app/about_dialog.py" line="167"/>
+        <source>{count} components, listed from their own package metadata, and {notes} notes.</source>
+        <translation>{count} 个组件（取自各自的软件包元数据），另有 {notes} 条说明。</translation>
+    </message>
+    <message>
+        <location filename="../../app/about_dialog.py" line="175"/>
+        <source>The build information could not be read: {error}</source>
+        <translation>无法读取构建信息：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../app/about_dialog.py" line="191"/>
+        <source>Licence: {license}</source>
+        <translation>许可证：{license}</translation>
+    </message>
+    <message>
+        <location filename="../../app/about_dialog.py" line="199"/>
+        <source>This package ships no licence file in its metadata.</source>
+        <translation>此软件包的元数据中没有附带许可证文件。</translation>
+    </message>
+</context>
+<context>
     <name>ChatModel</name>
     <message>
         <location filename="../../app/chat/model.py" line="88"/>
@@ -399,92 +484,92 @@
 <context>
     <name>DocumentController</name>
     <message>
-        <location filename="../../app/documents/controller.py" line="182"/>
+        <location filename="../../app/documents/controller.py" line="186"/>
         <source>{name} has no text Hearth can read (a scanned document?).</source>
         <translation>{name} 中没有 Hearth 能读取的文字（可能是扫描文档？）。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="193"/>
+        <location filename="../../app/documents/controller.py" line="197"/>
         <source>Answering your question about this document was interrupted when Hearth closed. Finished parts are saved.</source>
         <translation>Hearth 关闭时，对此文档问题的回答被中断。已完成的部分已保存。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="200"/>
+        <location filename="../../app/documents/controller.py" line="204"/>
         <source>The summary of this document was interrupted when Hearth closed. Finished parts are saved.</source>
         <translation>Hearth 关闭时此文档的摘要被中断。已完成的部分已保存。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="229"/>
+        <location filename="../../app/documents/controller.py" line="236"/>
         <source>The whole text goes with your next message.</source>
         <translation>全文将随你的下一条消息发送。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="233"/>
+        <location filename="../../app/documents/controller.py" line="240"/>
         <source>Ask your question: Hearth reads the whole document to answer it, with page references.</source>
         <translation>请提问：Hearth 会阅读整个文档来回答，并附页码引用。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="238"/>
+        <location filename="../../app/documents/controller.py" line="245"/>
         <source>Ask your question: the document goes with your next message.</source>
         <translation>请提问：文档将随你的下一条消息发送。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="265"/>
+        <location filename="../../app/documents/controller.py" line="272"/>
         <source>Type your question about {name} first.</source>
         <translation>请先输入关于 {name} 的问题。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="285"/>
+        <location filename="../../app/documents/controller.py" line="292"/>
         <source>{name} is too long for the context, so only the parts that match your question best were sent: {parts}.</source>
         <translation>{name} 太长，无法放入上下文，因此只发送了与你的问题最相关的部分：{parts}。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="327"/>
+        <location filename="../../app/documents/controller.py" line="334"/>
         <source>Reading the scanned pages needs a model that sees images: choose one in Models, then try again.</source>
         <translation>读取扫描页需要能看图的模型：请在“模型”中选择一个，然后重试。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="337"/>
+        <location filename="../../app/documents/controller.py" line="344"/>
         <source>Summarize “{name}”.</source>
         <translation>摘要“{name}”。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="418"/>
+        <location filename="../../app/documents/controller.py" line="428"/>
         <source>The answer is in the chat.</source>
         <translation>回答已放入对话。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="420"/>
+        <location filename="../../app/documents/controller.py" line="430"/>
         <source>The summary is in the chat.</source>
         <translation>摘要已放入对话。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="426"/>
+        <location filename="../../app/documents/controller.py" line="436"/>
         <source>Stopped while reading the scanned pages.</source>
         <translation>在读取扫描页时停止。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="429"/>
+        <location filename="../../app/documents/controller.py" line="439"/>
         <source>Answering stopped after {done} of {total} parts; finished parts are kept.</source>
         <translation>回答在完成 {total} 部分中的 {done} 部分后停止；已完成的部分会保留。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="433"/>
+        <location filename="../../app/documents/controller.py" line="443"/>
         <source>Summary stopped after {done} of {total} parts; finished parts are kept.</source>
         <translation>摘要在完成 {total} 部分中的 {done} 部分后停止；已完成的部分会保留。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="496"/>
+        <location filename="../../app/documents/controller.py" line="506"/>
         <source>The cited document is no longer stored.</source>
         <translation>被引用的文档已不再保存。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="529"/>
+        <location filename="../../app/documents/controller.py" line="539"/>
         <source>This page is a scanned image. The vision model read it for the answer, but its reading is no longer stored.</source>
         <translation>此页是扫描图像。视觉模型曾为回答读取过它，但读取结果已不再保存。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="541"/>
+        <location filename="../../app/documents/controller.py" line="551"/>
         <source>Cited text</source>
         <translation>引用的文字</translation>
     </message>
@@ -887,6 +972,11 @@
         <source>Gemma 3 {label} · {quant} · {ctx} tokens context · {vision}</source>
         <translation>Gemma 3 {label} · {quant} · 上下文 {ctx} 个词元 · {vision}</translation>
     </message>
+    <message>
+        <location filename="../../app/main_window.py" line="933"/>
+        <source>{name} was not found, or is not a file.</source>
+        <translation>找不到 {name}，或它不是文件。</translation>
+    </message>
 </context>
 <context>
     <name>MessageDelegate</name>
@@ -971,190 +1061,190 @@
 <context>
     <name>ModelManagerDialog</name>
     <message>
-        <location filename="../../app/models/model_manager.py" line="133"/>
+        <location filename="../../app/models/model_manager.py" line="139"/>
         <source> (bundled)</source>
         <translation>（内置）</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="147"/>
+        <location filename="../../app/models/model_manager.py" line="153"/>
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="149"/>
+        <location filename="../../app/models/model_manager.py" line="155"/>
         <source>needs a projector</source>
         <translation>需要投影器</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="151"/>
+        <location filename="../../app/models/model_manager.py" line="157"/>
         <source>no</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="200"/>
+        <location filename="../../app/models/model_manager.py" line="206"/>
         <source>Vision projector: {name}</source>
         <translation>视觉投影器：{name}</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="202"/>
+        <location filename="../../app/models/model_manager.py" line="208"/>
         <source>No vision projector</source>
         <translation>没有视觉投影器</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="206"/>
+        <location filename="../../app/models/model_manager.py" line="212"/>
         <source>Estimated memory {memory}</source>
         <translation>预计内存 {memory}</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="214"/>
-        <location filename="../../app/models/model_manager.py" line="308"/>
+        <location filename="../../app/models/model_manager.py" line="220"/>
+        <location filename="../../app/models/model_manager.py" line="314"/>
         <source>Add a model</source>
         <translation>添加模型</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="214"/>
+        <location filename="../../app/models/model_manager.py" line="220"/>
         <source>GGUF models (*.gguf)</source>
         <translation>GGUF 模型 (*.gguf)</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="228"/>
+        <location filename="../../app/models/model_manager.py" line="234"/>
         <source>Added {name} with its vision projector {mmproj}.</source>
         <translation>已添加 {name} 及其视觉投影器 {mmproj}。</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="233"/>
+        <location filename="../../app/models/model_manager.py" line="239"/>
         <source>Added {name}.</source>
         <translation>已添加 {name}。</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="247"/>
-        <location filename="../../app/models/model_manager.py" line="313"/>
+        <location filename="../../app/models/model_manager.py" line="253"/>
+        <location filename="../../app/models/model_manager.py" line="319"/>
         <source>Choose the vision projector</source>
         <translation>选择视觉投影器</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="249"/>
+        <location filename="../../app/models/model_manager.py" line="255"/>
         <source>GGUF projectors (*.gguf)</source>
         <translation>GGUF 投影器 (*.gguf)</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="285"/>
+        <location filename="../../app/models/model_manager.py" line="291"/>
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="288"/>
+        <location filename="../../app/models/model_manager.py" line="294"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="289"/>
+        <location filename="../../app/models/model_manager.py" line="295"/>
         <source>Architecture</source>
         <translation>架构</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="290"/>
+        <location filename="../../app/models/model_manager.py" line="296"/>
         <source>Size</source>
         <translation>规模</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="291"/>
+        <location filename="../../app/models/model_manager.py" line="297"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="292"/>
+        <location filename="../../app/models/model_manager.py" line="298"/>
         <source>Quantization</source>
         <translation>量化</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="293"/>
+        <location filename="../../app/models/model_manager.py" line="299"/>
         <source>Max context</source>
         <translation>最大上下文</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="294"/>
+        <location filename="../../app/models/model_manager.py" line="300"/>
         <source>Vision</source>
         <translation>视觉</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="295"/>
+        <location filename="../../app/models/model_manager.py" line="301"/>
         <source>Estimated RAM</source>
         <translation>预计内存</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="298"/>
+        <location filename="../../app/models/model_manager.py" line="304"/>
         <source>Known models</source>
         <translation>已知模型</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="300"/>
+        <location filename="../../app/models/model_manager.py" line="306"/>
         <source>Double-click a model to use it; drop a .gguf here to add it</source>
         <translation>双击模型即可使用；将 .gguf 拖到这里即可添加</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="302"/>
+        <location filename="../../app/models/model_manager.py" line="308"/>
         <source>Estimate memory for a context of</source>
         <translation>按以下上下文大小估算内存</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="303"/>
+        <location filename="../../app/models/model_manager.py" line="309"/>
         <source> tokens</source>
         <translation> 个词元</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="304"/>
+        <location filename="../../app/models/model_manager.py" line="310"/>
         <source>The context size the memory estimate is for</source>
         <translation>内存估算所用的上下文大小</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="305"/>
+        <location filename="../../app/models/model_manager.py" line="311"/>
         <source>Context size for the estimate</source>
         <translation>估算用的上下文大小</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="306"/>
+        <location filename="../../app/models/model_manager.py" line="312"/>
         <source>Add a GGUF…</source>
         <translation>添加 GGUF…</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="307"/>
+        <location filename="../../app/models/model_manager.py" line="313"/>
         <source>Add a Gemma 3 GGUF file (its header is checked first)</source>
         <translation>添加 Gemma 3 GGUF 文件（会先检查其文件头）</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="309"/>
+        <location filename="../../app/models/model_manager.py" line="315"/>
         <source>Choose projector…</source>
         <translation>选择投影器…</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="311"/>
+        <location filename="../../app/models/model_manager.py" line="317"/>
         <source>Pick the vision projector (mmproj) for this model</source>
         <translation>为此模型选择视觉投影器 (mmproj)</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="314"/>
+        <location filename="../../app/models/model_manager.py" line="320"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="315"/>
+        <location filename="../../app/models/model_manager.py" line="321"/>
         <source>Forget this model (the file is not deleted)</source>
         <translation>从列表中移除此模型（不会删除文件）</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="316"/>
+        <location filename="../../app/models/model_manager.py" line="322"/>
         <source>Remove the model from the list</source>
         <translation>从列表中移除模型</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="317"/>
-        <location filename="../../app/models/model_manager.py" line="319"/>
+        <location filename="../../app/models/model_manager.py" line="323"/>
+        <location filename="../../app/models/model_manager.py" line="325"/>
         <source>Use this model</source>
         <translation>使用此模型</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="318"/>
+        <location filename="../../app/models/model_manager.py" line="324"/>
         <source>Load the selected model</source>
         <translation>加载选中的模型</translation>
     </message>
@@ -1494,70 +1584,60 @@
 <context>
     <name>ShortcutsDialog</name>
     <message>
-        <location filename="../../app/help_dialog.py" line="26"/>
+        <location filename="../../app/help_dialog.py" line="21"/>
         <source>Send the message</source>
         <translation>发送消息</translation>
     </message>
     <message>
-        <location filename="../../app/help_dialog.py" line="27"/>
+        <location filename="../../app/help_dialog.py" line="22"/>
         <source>New line in the message</source>
         <translation>在消息中换行</translation>
     </message>
     <message>
-        <location filename="../../app/help_dialog.py" line="28"/>
+        <location filename="../../app/help_dialog.py" line="23"/>
         <source>Copy the selected message</source>
         <translation>复制选中的消息</translation>
     </message>
     <message>
-        <location filename="../../app/help_dialog.py" line="30"/>
+        <location filename="../../app/help_dialog.py" line="25"/>
         <source>Previous / next version of the selected message</source>
         <translation>选中消息的上一个/下一个版本</translation>
     </message>
     <message>
-        <location filename="../../app/help_dialog.py" line="35"/>
+        <location filename="../../app/help_dialog.py" line="30"/>
         <source>Rename the selected conversation</source>
         <translation>重命名选中的对话</translation>
     </message>
     <message>
-        <location filename="../../app/help_dialog.py" line="37"/>
+        <location filename="../../app/help_dialog.py" line="32"/>
         <source>Delete the selected conversation</source>
         <translation>删除选中的对话</translation>
     </message>
     <message>
-        <location filename="../../app/help_dialog.py" line="40"/>
+        <location filename="../../app/help_dialog.py" line="35"/>
         <source>Paste an image or file</source>
         <translation>粘贴图像或文件</translation>
     </message>
     <message>
-        <location filename="../../app/help_dialog.py" line="41"/>
+        <location filename="../../app/help_dialog.py" line="36"/>
         <source>Move between areas</source>
         <translation>在各区域间移动</translation>
     </message>
     <message>
-        <location filename="../../app/help_dialog.py" line="49"/>
-        <location filename="../../app/help_dialog.py" line="60"/>
+        <location filename="../../app/help_dialog.py" line="44"/>
+        <location filename="../../app/help_dialog.py" line="55"/>
         <source>Keyboard shortcuts</source>
         <translation>键盘快捷键</translation>
     </message>
     <message>
-        <location filename="../../app/help_dialog.py" line="61"/>
+        <location filename="../../app/help_dialog.py" line="56"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../app/help_dialog.py" line="61"/>
+        <location filename="../../app/help_dialog.py" line="56"/>
         <source>Keys</source>
         <translation>按键</translation>
-    </message>
-    <message>
-        <location filename="../../app/help_dialog.py" line="92"/>
-        <source>About Hearth</source>
-        <translation>关于 Hearth</translation>
-    </message>
-    <message>
-        <location filename="../../app/help_dialog.py" line="94"/>
-        <source>&lt;b&gt;Hearth&lt;/b&gt;&lt;br&gt;An offline assistant for local Gemma 3 models.&lt;br&gt;Nothing you type, drop or store leaves this computer.</source>
-        <translation>&lt;b&gt;Hearth&lt;/b&gt;&lt;br&gt;面向本地 Gemma 3 模型的离线助手。&lt;br&gt;你输入、拖入或保存的任何内容都不会离开这台电脑。</translation>
     </message>
 </context>
 <context>
@@ -1722,62 +1802,62 @@
 <context>
     <name>StatusPanel</name>
     <message>
-        <location filename="../../app/status_panel.py" line="114"/>
+        <location filename="../../app/status_panel.py" line="113"/>
         <source>{tps:.1f} tokens/s</source>
         <translation>{tps:.1f} 词元/秒</translation>
     </message>
     <message>
-        <location filename="../../app/status_panel.py" line="119"/>
+        <location filename="../../app/status_panel.py" line="118"/>
         <source>first token {ttft:.2f} s</source>
         <translation>首个词元 {ttft:.2f} 秒</translation>
     </message>
     <message>
-        <location filename="../../app/status_panel.py" line="124"/>
+        <location filename="../../app/status_panel.py" line="123"/>
         <source>Generation speed of the last answer</source>
         <translation>上一个回答的生成速度</translation>
     </message>
     <message>
-        <location filename="../../app/status_panel.py" line="127"/>
+        <location filename="../../app/status_panel.py" line="126"/>
         <source>Time from sending to the first word of the last answer (reading the prompt)</source>
         <translation>从发送到上一个回答第一个词的时间（读取提示词）</translation>
     </message>
     <message>
-        <location filename="../../app/status_panel.py" line="133"/>
+        <location filename="../../app/status_panel.py" line="132"/>
         <source>Generation speed</source>
         <translation>生成速度</translation>
     </message>
     <message>
-        <location filename="../../app/status_panel.py" line="136"/>
+        <location filename="../../app/status_panel.py" line="135"/>
         <source>Time to first token</source>
         <translation>首个词元用时</translation>
     </message>
     <message>
-        <location filename="../../app/status_panel.py" line="140"/>
+        <location filename="../../app/status_panel.py" line="139"/>
         <source>image encode {s:.2f} s</source>
         <translation>图像编码 {s:.2f} 秒</translation>
     </message>
     <message>
-        <location filename="../../app/status_panel.py" line="148"/>
+        <location filename="../../app/status_panel.py" line="147"/>
         <source>Time the vision encoder took for the last image</source>
         <translation>视觉编码器处理上一张图像的用时</translation>
     </message>
     <message>
-        <location filename="../../app/status_panel.py" line="153"/>
+        <location filename="../../app/status_panel.py" line="152"/>
         <source>Image encode time</source>
         <translation>图像编码用时</translation>
     </message>
     <message>
-        <location filename="../../app/status_panel.py" line="155"/>
+        <location filename="../../app/status_panel.py" line="154"/>
         <source>Loading the model…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../../app/status_panel.py" line="157"/>
+        <location filename="../../app/status_panel.py" line="156"/>
         <source>Loading the model</source>
         <translation>正在加载模型</translation>
     </message>
     <message>
-        <location filename="../../app/status_panel.py" line="159"/>
+        <location filename="../../app/status_panel.py" line="158"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
@@ -1785,34 +1865,47 @@
 <context>
     <name>crash</name>
     <message>
-        <location filename="../../app/crash.py" line="53"/>
+        <location filename="../../app/crash.py" line="49"/>
         <source>Copy details</source>
         <translation>复制详细信息</translation>
     </message>
     <message>
-        <location filename="../../app/crash.py" line="57"/>
+        <location filename="../../app/crash.py" line="53"/>
         <source>Copy the details to the clipboard for a bug report</source>
         <translation>将详细信息复制到剪贴板，用于错误报告</translation>
     </message>
     <message>
-        <location filename="../../app/crash.py" line="81"/>
+        <location filename="../../app/crash.py" line="77"/>
         <source>Hearth crashed last time</source>
         <translation>Hearth 上次意外退出</translation>
     </message>
     <message>
-        <location filename="../../app/crash.py" line="82"/>
+        <location filename="../../app/crash.py" line="78"/>
         <source>Hearth stopped unexpectedly the last time it ran. Your conversations are saved up to the last word written. The technical details are below.</source>
         <translation>Hearth 上次运行时意外停止。你的对话已保存到最后写下的一个词。技术细节如下。</translation>
     </message>
     <message>
-        <location filename="../../app/crash.py" line="100"/>
+        <location filename="../../app/crash.py" line="96"/>
         <source>Hearth hit a bug</source>
         <translation>Hearth 遇到了错误</translation>
     </message>
     <message>
-        <location filename="../../app/crash.py" line="101"/>
+        <location filename="../../app/crash.py" line="97"/>
         <source>Something went wrong inside Hearth. Your conversations are saved. Please copy the details below into a bug report.</source>
         <translation>Hearth 内部出了问题。你的对话已保存。请将下面的详细信息复制到错误报告中。</translation>
+    </message>
+</context>
+<context>
+    <name>main</name>
+    <message>
+        <location filename="../../app/main.py" line="66"/>
+        <source>Hearth is not responding</source>
+        <translation>Hearth 没有响应</translation>
+    </message>
+    <message>
+        <location filename="../../app/main.py" line="67"/>
+        <source>Hearth is already running for this data folder but did not answer. Close it (or end it in your system monitor) and start Hearth again.</source>
+        <translation>Hearth 已在使用此数据文件夹运行，但没有响应。请关闭它（或在系统监视器中结束它），然后重新启动 Hearth。</translation>
     </message>
 </context>
 </TS>
