@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app import crash, single_instance
 from app.context import AppContext
+from app.file_open_events import FileOpenEvents
 from app.main_window import MainWindow
 from app.models.registry import ModelRegistry
 from app.settings_controller import SettingsController
@@ -78,6 +79,15 @@ def attach_instance(server: InstanceServer, window: MainWindow) -> None:
     """Later launches' files go to ``window`` (which comes to the front)."""
     server.setParent(window)
     server.files_received.connect(window.open_from_launch)
+
+
+def attach_file_open_events(app: QApplication, window: MainWindow) -> FileOpenEvents:
+    """Files the platform sends as events (macOS Finder) go to ``window``. An application-wide
+    filter sees every event, so ``main`` installs it only where such events exist."""
+    events = FileOpenEvents(window)
+    events.files_opened.connect(window.open_from_launch)
+    app.installEventFilter(events)
+    return events
 
 
 def build_context(
@@ -150,6 +160,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         context.settings.update(**changes)
     window = open_window(context)
     attach_instance(instance, window)
+    if sys.platform == "darwin":
+        attach_file_open_events(app, window)
     if files:
         window.open_files(files)
     for warning in (*context.settings.warnings, *context.store.notices):

@@ -12,12 +12,13 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QDir
+from PySide6.QtGui import QFileOpenEvent
 from PySide6.QtNetwork import QLocalSocket
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from app import single_instance
-from app.main import attach_instance, claim_instance
+from app.main import attach_file_open_events, attach_instance, claim_instance
 from app.single_instance import InstanceServer, claim, decode_message, encode_message, server_name
 from engine.paths import AppPaths
 
@@ -220,3 +221,18 @@ def test_message_round_trip(tmp_path: Path) -> None:
 
 def test_nobody_listening_means_no_hand_over(qapp: QApplication, tmp_path: Path) -> None:
     assert single_instance.hand_over(server_name(tmp_path / "nobody"), []) is False
+
+
+def test_a_file_open_event_reaches_the_window(
+    qtbot: QtBot, qapp: QApplication, running: object, real_photo: Path
+) -> None:
+    # How macOS Finder's "Open with" arrives: an event to the application, not argv.
+    window = running
+    assert not window.composer.images  # type: ignore[attr-defined]
+    events = attach_file_open_events(qapp, window)  # type: ignore[arg-type]
+    try:
+        QApplication.sendEvent(qapp, QFileOpenEvent(str(real_photo)))
+        qtbot.waitUntil(lambda: bool(window.composer.images), timeout=10000)  # type: ignore[attr-defined]
+    finally:
+        qapp.removeEventFilter(events)
+    assert window.composer.images[0].name == real_photo.name  # type: ignore[attr-defined]
