@@ -1,5 +1,10 @@
 """Start Hearth: parse arguments, set up paths, settings, the store and the engine, show the
-window."""
+window.
+
+Only what deciding "am I the first Hearth?" needs is imported at module level: a second launch
+hands its files to the running window and exits before the window, the store and the engine
+are imported (which takes most of a second).
+"""
 
 from __future__ import annotations
 
@@ -7,28 +12,23 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from app import crash, single_instance
-from app.context import AppContext
-from app.file_open_events import FileOpenEvents
-from app.main_window import MainWindow
-from app.models.registry import ModelRegistry
-from app.settings_controller import SettingsController
+from app import single_instance
 from app.single_instance import InstanceServer
-from app.theme import ThemeManager
-from app.translations import LanguageManager
-from app.ui_state import UiState
-from app.warmup import Warmup
 from engine import __version__
-from engine.errors import HearthError
-from engine.model.bundled import bundled_model_path
 from engine.paths import AppPaths, resolve_paths
 from engine.resources import APP_ID, icon_svg
-from engine.store import HistoryStore
-from engine.worker.client import EngineClient
+
+if TYPE_CHECKING:
+    from app.context import AppContext
+    from app.file_open_events import FileOpenEvents
+    from app.main_window import MainWindow
+    from engine.store import HistoryStore
+    from engine.worker.client import EngineClient
 
 UI_STATE_FILENAME = "ui-state.ini"
 
@@ -84,6 +84,8 @@ def attach_instance(server: InstanceServer, window: MainWindow) -> None:
 def attach_file_open_events(app: QApplication, window: MainWindow) -> FileOpenEvents:
     """Files the platform sends as events (macOS Finder) go to ``window``. An application-wide
     filter sees every event, so ``main`` installs it only where such events exist."""
+    from app.file_open_events import FileOpenEvents
+
     events = FileOpenEvents(window)
     events.files_opened.connect(window.open_from_launch)
     app.installEventFilter(events)
@@ -99,6 +101,15 @@ def build_context(
     store: HistoryStore | None = None,
 ) -> AppContext:
     """Everything the window needs, built from one data directory (also used by tests)."""
+    from app.context import AppContext
+    from app.models.registry import ModelRegistry
+    from app.settings_controller import SettingsController
+    from app.theme import ThemeManager
+    from app.translations import LanguageManager
+    from app.ui_state import UiState
+    from engine.store import HistoryStore
+    from engine.worker.client import EngineClient
+
     settings = SettingsController(paths.settings_path)
     return AppContext(
         client=client or EngineClient(log_path=paths.cache_dir / "worker.log"),
@@ -117,6 +128,9 @@ def open_window(context: AppContext, *, warm_up: bool = True) -> MainWindow:
     """Build and show the window, then warm the renderer (lexers, fonts) while the model
     loads, so the first streamed answer does not pay for it (``window.findChild(Warmup)``).
     Also used by the benchmark."""
+    from app.main_window import MainWindow
+    from app.warmup import Warmup
+
     window = MainWindow(context)
     window.show()
     if warm_up:
@@ -141,6 +155,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     if instance is None:
         return 0  # the running Hearth took the files
+    from app import crash
+    from engine.errors import HearthError
+    from engine.model.bundled import bundled_model_path
+
     previous_crash = crash.install_faulthandler(paths.crash_log)
     crash.install_exception_hook()
     try:
