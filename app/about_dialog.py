@@ -8,7 +8,7 @@ off the GUI thread with the build report, so opening the dialog never blocks the
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, qVersion
-from PySide6.QtGui import QGuiApplication, QIcon
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -26,10 +26,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.app_icon import app_icon
 from app.engine_bridge import EngineJob
 from engine import __version__
 from engine.licenses import NOTES, ComponentLicense, LicenseNote, bundled_licenses
-from engine.resources import icon_svg
 from engine.version_report import build_report
 
 ICON_SIZE = 64
@@ -62,7 +62,7 @@ class AboutDialog(QDialog):
         self.entries: list[ComponentLicense | LicenseNote] = []
 
         icon = QLabel(self)
-        icon.setPixmap(QIcon(str(icon_svg())).pixmap(ICON_SIZE, ICON_SIZE))
+        icon.setPixmap(app_icon().pixmap(ICON_SIZE, ICON_SIZE))
         icon.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.heading = QLabel(self)
         self.heading.setObjectName("aboutHeading")

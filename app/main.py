@@ -14,14 +14,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app import single_instance
+from app.app_icon import app_icon
 from app.single_instance import InstanceServer
 from engine import __version__
 from engine.paths import AppPaths, resolve_paths
-from engine.resources import APP_ID, icon_svg
+from engine.resources import APP_ID
 
 if TYPE_CHECKING:
     from app.context import AppContext
@@ -146,7 +146,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationDisplayName("Hearth")
     app.setApplicationVersion(__version__)
     app.setDesktopFileName(APP_ID)  # Wayland's app id: the desktop entry's icon and name
-    app.setWindowIcon(QIcon(str(icon_svg())))
+    app.setWindowIcon(app_icon())
     paths = resolve_paths(args.data_dir).ensure()
     files = [path.absolute() for path in args.files]
     try:
