@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from app.app_icon import app_icon
 from app.engine_bridge import EngineJob
 from engine import __version__
-from engine.licenses import NOTES, ComponentLicense, LicenseNote, bundled_licenses
+from engine.licenses import NOTES, ComponentLicense, LicenseNote, bundled_licenses, note_for
 from engine.version_report import build_report
 
 ICON_SIZE = 64
@@ -192,10 +192,18 @@ class AboutDialog(QDialog):
         ]
         if entry.homepage:
             parts.append(entry.homepage)
-        if entry.texts:
-            for text in entry.texts:
-                parts.append(f"\n──── {text.name} ────\n{text.text.rstrip()}")
-        else:
+        for text in entry.texts:
+            parts.append(f"\n──── {text.name} ────\n{text.text.rstrip()}")
+        note = note_for(entry)
+        if not entry.texts and note is not None:
+            parts += [
+                "",
+                self.tr("Its licence is given in the note “{note}”:").format(note=note.component),
+                "",
+                note.text,
+            ]
+            parts += [f"\n──── {text.name} ────\n{text.text.rstrip()}" for text in note.texts()]
+        elif not entry.texts:
             parts += ["", self.tr("This package ships no licence file in its metadata.")]
         return "\n".join(parts)
 

@@ -216,13 +216,19 @@ def describe(dist: metadata.Distribution) -> ComponentLicense:
     )
 
 
-def _with_note(component: ComponentLicense) -> ComponentLicense:
-    if component.license != NOT_STATED:
-        return component
+def note_for(component: ComponentLicense) -> LicenseNote | None:
+    """The note that speaks for a component whose metadata lacks a licence or its text."""
     for note in NOTES:
         if any(normalize(component.name).startswith(prefix) for prefix in note.covers):
-            return replace(component, license=f"{note.license} (see its note)")
-    return component
+            return note
+    return None
+
+
+def _with_note(component: ComponentLicense) -> ComponentLicense:
+    note = note_for(component)
+    if component.license != NOT_STATED or note is None:
+        return component
+    return replace(component, license=f"{note.license} (see its note)")
 
 
 def bundled_licenses(
@@ -274,6 +280,7 @@ NOTES: tuple[LicenseNote, ...] = (
             "under the LGPL. The LGPL v3 and the GPL v3 it builds on follow in full."
         ),
         url="https://www.gnu.org/licenses/lgpl-3.0.html",
+        covers=("pyside6", "shiboken6"),
         files=("LGPL-3.0.txt", "GPL-3.0.txt"),
     ),
     LicenseNote(

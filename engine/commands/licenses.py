@@ -9,7 +9,7 @@ import json
 from typing import Any
 
 from engine.errors import HearthError
-from engine.licenses import NOTES, bundled_licenses, normalize
+from engine.licenses import NOTES, bundled_licenses, normalize, note_for
 
 
 def add_parser(subparsers: Any) -> None:
@@ -27,6 +27,12 @@ def run(args: argparse.Namespace) -> int:
         wanted = normalize(args.text)
         for component in components:
             if normalize(component.name) == wanted:
+                note = note_for(component)
+                if not component.texts and note is not None:
+                    print(f"{component.name}: see the note for {note.component}\n")
+                    for text in note.texts():
+                        print(f"==> {text.name} <==\n{text.text.rstrip()}\n")
+                    return 0
                 if not component.texts:
                     print(
                         f"{component.name} ships no licence file; its metadata says: "

@@ -81,7 +81,12 @@
         <translation>ライセンス: {license}</translation>
     </message>
     <message>
-        <location filename="../../app/about_dialog.py" line="199"/>
+        <location filename="../../app/about_dialog.py" line="201"/>
+        <source>Its licence is given in the note “{note}”:</source>
+        <translation>ライセンスは注記「{note}」に記載されています:</translation>
+    </message>
+    <message>
+        <location filename="../../app/about_dialog.py" line="207"/>
         <source>This package ships no licence file in its metadata.</source>
         <translation>このパッケージのメタデータにはライセンスファイルが含まれていません。</translation>
     </message>
@@ -1898,12 +1903,12 @@
 <context>
     <name>main</name>
     <message>
-        <location filename="../../app/main.py" line="66"/>
+        <location filename="../../app/main.py" line="67"/>
         <source>Hearth is not responding</source>
         <translation>Hearth が応答しません</translation>
     </message>
     <message>
-        <location filename="../../app/main.py" line="67"/>
+        <location filename="../../app/main.py" line="68"/>
         <source>Hearth is already running for this data folder but did not answer. Close it (or end it in your system monitor) and start Hearth again.</source>
         <translation>Hearth はこのデータフォルダーですでに実行中ですが、応答がありません。終了する（またはシステムモニターで終了させる）と、Hearth を再び起動できます。</translation>
     </message>

@@ -81,7 +81,12 @@
         <translation>许可证：{license}</translation>
     </message>
     <message>
-        <location filename="../../app/about_dialog.py" line="199"/>
+        <location filename="../../app/about_dialog.py" line="201"/>
+        <source>Its licence is given in the note “{note}”:</source>
+        <translation>其许可证见说明“{note}”：</translation>
+    </message>
+    <message>
+        <location filename="../../app/about_dialog.py" line="207"/>
         <source>This package ships no licence file in its metadata.</source>
         <translation>此软件包的元数据中没有附带许可证文件。</translation>
     </message>
@@ -1898,12 +1903,12 @@
 <context>
     <name>main</name>
     <message>
-        <location filename="../../app/main.py" line="66"/>
+        <location filename="../../app/main.py" line="67"/>
         <source>Hearth is not responding</source>
         <translation>Hearth 没有响应</translation>
     </message>
     <message>
-        <location filename="../../app/main.py" line="67"/>
+        <location filename="../../app/main.py" line="68"/>
         <source>Hearth is already running for this data folder but did not answer. Close it (or end it in your system monitor) and start Hearth again.</source>
         <translation>Hearth 已在使用此数据文件夹运行，但没有响应。请关闭它（或在系统监视器中结束它），然后重新启动 Hearth。</translation>
     </message>

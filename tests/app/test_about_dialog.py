@@ -72,6 +72,8 @@ def test_selecting_a_component_shows_its_licence_text(qtbot: QtBot, qapp: QAppli
     table.selectRow(0)  # the Qt note, with the relinking right and the LGPL text
     text = dialog.license_text.toPlainText()
     assert "replace them" in text and "GNU LESSER GENERAL PUBLIC LICENSE" in text
+    table.selectRow(rows["PySide6"])  # its wheel has no licence file: the Qt note speaks for it
+    assert "GNU LESSER GENERAL PUBLIC LICENSE" in dialog.license_text.toPlainText()
     gemma = next(r for name, r in rows.items() if name.startswith("Gemma 3 270M"))
     table.selectRow(gemma)
     assert "https://ai.google.dev/gemma/terms" in dialog.license_text.toPlainText()

@@ -11,6 +11,7 @@ from engine.licenses import (
     bundled_licenses,
     describe,
     normalize,
+    note_for,
     runtime_distributions,
 )
 
@@ -152,3 +153,14 @@ def test_hearth_and_qt_come_with_their_full_texts() -> None:
     texts = {text.name: text.text for text in qt.texts()}
     assert "GNU LESSER GENERAL PUBLIC LICENSE" in texts["LGPL-3.0.txt"]
     assert "GNU GENERAL PUBLIC LICENSE" in texts["GPL-3.0.txt"]
+
+
+def test_pyside6_without_licence_files_gets_the_qt_note() -> None:
+    by_name = {normalize(c.name): c for c in bundled_licenses()}
+    for name in ("pyside6", "pyside6-essentials", "shiboken6"):
+        component = by_name[name]
+        assert component.texts == ()  # the wheels carry none
+        assert "LGPL-3.0-only" in component.license  # the label stays the metadata's
+        note = note_for(component)
+        assert note is not None and note.license == "LGPL-3.0-only"
+    assert note_for(by_name["jinja2"]) is None

@@ -34,3 +34,8 @@ def test_one_components_text(capsys: pytest.CaptureFixture[str]) -> None:
 def test_an_unknown_component(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["licenses", "--text", "no-such-library"]) == EXIT_BAD_INPUT
     assert "not a component of this build" in capsys.readouterr().err
+
+
+def test_pyside6_text_is_the_lgpl(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["licenses", "--text", "PySide6"]) == 0
+    assert "GNU LESSER GENERAL PUBLIC LICENSE" in capsys.readouterr().out
