@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHeaderView,
-    QMessageBox,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -80,17 +79,3 @@ class ShortcutsDialog(QDialog):
             if name is not None and keys is not None:
                 rows.append((name.text(), keys.text()))
         return rows
-
-
-def show_about(parent: QWidget) -> None:
-    box = QMessageBox(parent)
-    box.setObjectName("aboutDialog")
-    box.setWindowTitle(QCoreApplication.translate("ShortcutsDialog", "About Hearth"))
-    box.setText(
-        QCoreApplication.translate(
-            "ShortcutsDialog",
-            "<b>Hearth</b><br>An offline assistant for local Gemma 3 models.<br>"
-            "Nothing you type, drop or store leaves this computer.",
-        )
-    )
-    box.open()

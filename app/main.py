@@ -1,5 +1,10 @@
 """Start Hearth: parse arguments, set up paths, settings, the store and the engine, show the
-window."""
+window.
+
+Only what deciding "am I the first Hearth?" needs is imported at module level: a second launch
+hands its files to the running window and exits before the window, the store and the engine
+are imported (which takes most of a second).
+"""
 
 from __future__ import annotations
 
@@ -7,23 +12,23 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
-from app import crash
-from app.context import AppContext
-from app.main_window import MainWindow
-from app.models.registry import ModelRegistry
-from app.settings_controller import SettingsController
-from app.theme import ThemeManager
-from app.translations import LanguageManager
-from app.ui_state import UiState
-from app.warmup import Warmup
-from engine.errors import HearthError
-from engine.model.bundled import bundled_model_path
+from app import single_instance
+from app.app_icon import app_icon
+from app.single_instance import InstanceServer
+from engine import __version__
 from engine.paths import AppPaths, resolve_paths
-from engine.store import HistoryStore
-from engine.worker.client import EngineClient
+from engine.resources import APP_ID
+
+if TYPE_CHECKING:
+    from app.context import AppContext
+    from app.file_open_events import FileOpenEvents
+    from app.main_window import MainWindow
+    from engine.store import HistoryStore
+    from engine.worker.client import EngineClient
 
 UI_STATE_FILENAME = "ui-state.ini"
 
@@ -33,7 +38,58 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--data-dir", default=None, help="where Hearth keeps its files")
     parser.add_argument("--model", default=None, help="a Gemma 3 GGUF file to use")
     parser.add_argument("--ctx", type=int, default=None, help="context size in tokens")
+    parser.add_argument(
+        "--version", action="version", version=f"Hearth {__version__}", help="print the version"
+    )
+    parser.add_argument(
+        "files",
+        nargs="*",
+        type=Path,
+        metavar="FILE",
+        help="images to attach, documents to summarize or GGUF models to add; if Hearth is "
+        "already running on this data directory, its window opens them",
+    )
     return parser.parse_args(list(argv))
+
+
+def claim_instance(app: QApplication, paths: AppPaths, files: list[Path]) -> InstanceServer | None:
+    """Become the running Hearth for ``paths``, or give ``files`` to the one that is (None:
+    this launch is done). A Hearth that does not answer gets a message and exits 1."""
+    try:
+        return single_instance.claim(
+            single_instance.server_name(paths.data_dir),
+            files,
+            paths.data_dir / single_instance.LOCK_NAME,
+        )
+    except single_instance.InstanceNotResponding:
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            app.translate("main", "Hearth is not responding"),
+            app.translate(
+                "main",
+                "Hearth is already running for this data folder but did not answer. Close it "
+                "(or end it in your system monitor) and start Hearth again.",
+            ),
+        )
+        box.exec()
+        raise
+
+
+def attach_instance(server: InstanceServer, window: MainWindow) -> None:
+    """Later launches' files go to ``window`` (which comes to the front)."""
+    server.setParent(window)
+    server.files_received.connect(window.open_from_launch)
+
+
+def attach_file_open_events(app: QApplication, window: MainWindow) -> FileOpenEvents:
+    """Files the platform sends as events (macOS Finder) go to ``window``. An application-wide
+    filter sees every event, so ``main`` installs it only where such events exist."""
+    from app.file_open_events import FileOpenEvents
+
+    events = FileOpenEvents(window)
+    events.files_opened.connect(window.open_from_launch)
+    app.installEventFilter(events)
+    return events
 
 
 def build_context(
@@ -45,6 +101,15 @@ def build_context(
     store: HistoryStore | None = None,
 ) -> AppContext:
     """Everything the window needs, built from one data directory (also used by tests)."""
+    from app.context import AppContext
+    from app.models.registry import ModelRegistry
+    from app.settings_controller import SettingsController
+    from app.theme import ThemeManager
+    from app.translations import LanguageManager
+    from app.ui_state import UiState
+    from engine.store import HistoryStore
+    from engine.worker.client import EngineClient
+
     settings = SettingsController(paths.settings_path)
     return AppContext(
         client=client or EngineClient(log_path=paths.cache_dir / "worker.log"),
@@ -63,6 +128,9 @@ def open_window(context: AppContext, *, warm_up: bool = True) -> MainWindow:
     """Build and show the window, then warm the renderer (lexers, fonts) while the model
     loads, so the first streamed answer does not pay for it (``window.findChild(Warmup)``).
     Also used by the benchmark."""
+    from app.main_window import MainWindow
+    from app.warmup import Warmup
+
     window = MainWindow(context)
     window.show()
     if warm_up:
@@ -76,7 +144,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     assert isinstance(app, QApplication)
     app.setApplicationName("Hearth")
     app.setApplicationDisplayName("Hearth")
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName(APP_ID)  # Wayland's app id: the desktop entry's icon and name
+    app.setWindowIcon(app_icon())
     paths = resolve_paths(args.data_dir).ensure()
+    files = [path.absolute() for path in args.files]
+    try:
+        instance = claim_instance(app, paths, files)
+    except single_instance.InstanceNotResponding:
+        return 1
+    if instance is None:
+        return 0  # the running Hearth took the files
+    from app import crash
+    from engine.errors import HearthError
+    from engine.model.bundled import bundled_model_path
+
     previous_crash = crash.install_faulthandler(paths.crash_log)
     crash.install_exception_hook()
     try:
@@ -84,6 +166,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         context = build_context(app, paths, bundled)
     except HearthError as exc:
         crash.show_crash_dialog(None, "Hearth cannot start", str(exc), str(exc))
+        instance.close()
         return 1
     if args.model or args.ctx:
         changes: dict[str, object] = {}
@@ -94,6 +177,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             changes["context_size"] = args.ctx
         context.settings.update(**changes)
     window = open_window(context)
+    attach_instance(instance, window)
+    if sys.platform == "darwin":
+        attach_file_open_events(app, window)
+    if files:
+        window.open_files(files)
     for warning in (*context.settings.warnings, *context.store.notices):
         window.show_notice(warning)
     if previous_crash:
@@ -101,6 +189,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return app.exec()
     finally:
+        instance.close()
         context.client.close()
         context.store.close()
         crash.close_faulthandler(paths.crash_log)

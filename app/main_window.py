@@ -946,9 +946,41 @@ class MainWindow(QMainWindow):
         self.help_dialog = dialog
 
     def show_about(self) -> None:
-        from app.help_dialog import show_about
+        from app.about_dialog import AboutDialog
 
-        show_about(self)
+        dialog = AboutDialog(self)
+        dialog.open()
+        self.about_dialog = dialog
+
+    # ------------------------------------------------------------------ files from outside
+
+    def open_files(self, paths: list[Path]) -> None:
+        """Files dropped on the window, given on the command line or handed over by a second
+        launch ("Open with Hearth"): images become attachments, documents get a card to
+        summarize or ask about, GGUF files go to the model manager."""
+        found = []
+        for path in paths:
+            if path.is_file():
+                found.append(path)
+            else:
+                self.show_notice(
+                    self.tr("{name} was not found, or is not a file.").format(name=str(path)),
+                    Level.WARNING,
+                )
+        if found:
+            self.composer.add_paths(found)
+
+    def bring_to_front(self) -> None:
+        """Show the window on top (a second launch asked for it)."""
+        if self.isMinimized():
+            self.showNormal()
+        self.show()
+        self.raise_()
+        self.activateWindow()
+
+    def open_from_launch(self, paths: list[Path]) -> None:
+        self.bring_to_front()
+        self.open_files(paths)
 
     # ------------------------------------------------------------------ drag and drop
 
@@ -960,7 +992,7 @@ class MainWindow(QMainWindow):
         paths = [Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()]
         if paths:
             event.acceptProposedAction()
-            self.composer.add_paths(paths)
+            self.open_files(paths)
         elif event.mimeData().hasImage():
             event.acceptProposedAction()
             self.composer.editor.insertFromMimeData(event.mimeData())

@@ -1,3 +1,5 @@
 """Hearth's engine: everything that runs without Qt (models, inference worker, store, documents)."""
 
-__version__ = "0.1.0"
+from engine.version import read_version
+
+__version__ = read_version()

@@ -27,6 +27,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "engine.commands.summarize",
     "engine.commands.serve",
     "engine.commands.bench_api",
+    "engine.commands.desktop",
+    "engine.commands.licenses",
 )
 
 EXIT_OK = 0
@@ -37,7 +39,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="hearth-cli", description="Hearth, the offline assistant, without its window."
     )
-    parser.add_argument("--version", action="version", version=f"hearth {__version__}")
+    parser.add_argument("--version", action="store_true", help="print Hearth's version and exit")
+    parser.add_argument(
+        "--verbose",
+        action="store_true",
+        help="with --version: also llama.cpp, the CPU backend it loaded, Python and Qt",
+    )
     parser.add_argument(
         "--data-dir",
         default=None,
@@ -59,6 +66,14 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.version:
+        if args.verbose:
+            from engine.version_report import build_report, format_report
+
+            print(format_report(build_report()))
+        else:
+            print(f"hearth {__version__}")
+        return EXIT_OK
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_BAD_INPUT

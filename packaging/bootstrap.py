@@ -51,6 +51,9 @@ APT_PACKAGES = (
     "xauth",
     "fonts-noto-cjk",
 )
+# Only for the tests of the desktop integration (appstreamcli validate, desktop-file-validate,
+# update-desktop-database, update-mime-database, gio); the tests skip without them.
+DEV_APT_PACKAGES = ("appstream", "desktop-file-utils", "shared-mime-info", "libglib2.0-bin")
 
 
 def say(message: str) -> None:
@@ -192,11 +195,11 @@ def cached_llama_sdist(python: Path) -> Path | None:
     return target / name
 
 
-def missing_apt_packages() -> list[str]:
+def missing_apt_packages(dev: bool = False) -> list[str]:
     if not sys.platform.startswith("linux") or shutil.which("dpkg-query") is None:
         return []
     missing = []
-    for package in APT_PACKAGES:
+    for package in APT_PACKAGES + (DEV_APT_PACKAGES if dev else ()):
         result = subprocess.run(
             ["dpkg-query", "-W", "-f=${Status}", package],
             capture_output=True,
@@ -208,8 +211,8 @@ def missing_apt_packages() -> list[str]:
     return missing
 
 
-def ensure_system_packages() -> None:
-    missing = missing_apt_packages()
+def ensure_system_packages(dev: bool = False) -> None:
+    missing = missing_apt_packages(dev)
     if not missing:
         return
     if os.geteuid() == 0 and shutil.which("apt-get"):
@@ -227,7 +230,7 @@ def ensure_system_packages() -> None:
 def setup(dev: bool) -> Path:
     if sys.version_info < MIN_PYTHON:
         raise SystemExit(f"Hearth needs Python {MIN_PYTHON[0]}.{MIN_PYTHON[1]} or newer.")
-    ensure_system_packages()
+    ensure_system_packages(dev)
     python = venv_python()
     if not python.exists():
         run([sys.executable, "-m", "venv", str(VENV)])

@@ -147,6 +147,23 @@ def scene_model_manager(window: MainWindow) -> QWidget:
     return dialog
 
 
+def scene_about(window: MainWindow) -> QWidget:
+    _ready(window)
+    window.show_about()
+    dialog = window.about_dialog
+    pump_until(lambda: dialog.loaded, 30)
+    pump_until(lambda: False, 0.3)
+    return dialog
+
+
+def scene_about_licences(window: MainWindow) -> QWidget:
+    dialog = scene_about(window)
+    dialog.tabs.setCurrentIndex(1)
+    dialog.license_table.selectRow(0)
+    pump_until(lambda: False, 0.3)
+    return dialog
+
+
 def scene_dark_theme(window: MainWindow) -> QWidget:
     window.context.settings.update(theme="dark")
     return scene_streamed_answer(window)
@@ -186,6 +203,8 @@ SCENES: dict[str, Callable[[MainWindow], QWidget]] = {
     "image-crop-grid": scene_image_crop_grid,
     "summary-in-progress": scene_summary_in_progress,
     "model-manager": scene_model_manager,
+    "about": scene_about,
+    "about-licences": scene_about_licences,
     "dark-theme": scene_dark_theme,
     "japanese": scene_japanese,
 }
