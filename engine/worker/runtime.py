@@ -690,9 +690,13 @@ class LoadedModel:
         on_token: TokenFn,
         on_progress: ProgressFn | None = None,
     ) -> ChatResult:
-        """Continue raw text (no chat template): ``<bos>`` + the text's tokens."""
+        """Continue raw text (no chat template): the text's tokens, after BOS where the
+        vocabulary asks for one."""
         started = time.perf_counter()
-        prompt = Prompt([self._bos, *self.tokenize(text)], [])
+        ids = self.tokenize(text)
+        prompt = Prompt([self._bos, *ids] if self._add_bos else ids, [])
+        if not prompt.ids:
+            raise HearthError("There is no text to continue.")
         return self.run_prompt(
             prompt,
             sampling,
