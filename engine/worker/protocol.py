@@ -30,6 +30,8 @@ class ModelConfig:
     kv_type: Literal["f16", "q8_0"] = "f16"
     mmproj_path: str | None = None
     checkpoint_budget_mib: int = 256
+    # Settings.vision_fast_jpeg_decode_approximate: reduced (approximate) decode of big JPEGs.
+    fast_jpeg_decode_approximate: bool = False
     # Tests only: pair a (tiny) projector with the text-only 270M model.
     allow_text_only_vision: bool = False
 

@@ -243,6 +243,7 @@ class LoadedModel:
         self.checkpoints = CheckpointStore(self.llm.ctx, budget_bytes=budget)
         self.conversations = ConversationStates(self.llm.ctx, budget_bytes=budget)
         self._tile_cache: OrderedDict[object, TileSet] = OrderedDict()
+        self._fast_jpeg_decode = config.fast_jpeg_decode_approximate
         if self.n_swa >= 3 and self.header.architecture in _STANDARD_SWA:
             self._gauge = self._calibrate_gauge()
         self.vision: VisionRuntime | None = None
@@ -376,7 +377,12 @@ class LoadedModel:
         key = image.recipe_key
         tiles = self._tile_cache.get(key)
         if tiles is None:
-            tiles = make_tiles(image.data, image.mode, image.zoom_box)
+            tiles = make_tiles(
+                image.data,
+                image.mode,
+                image.zoom_box,
+                fast_jpeg_decode_approximate=self._fast_jpeg_decode,
+            )
             self._tile_cache[key] = tiles
             held = sum(len(t.rgb) for ts in self._tile_cache.values() for t in ts.tiles)
             while held > _TILE_CACHE_BYTES and len(self._tile_cache) > 1:
