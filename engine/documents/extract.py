@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import zipfile
+import zlib
 from collections.abc import Generator
 from pathlib import PurePath
 from typing import BinaryIO
@@ -42,7 +43,16 @@ def _zip_format(handle: BinaryIO, name: str) -> DocumentFormat:
             mimetype = b""
             if "mimetype" in names and archive.getinfo("mimetype").file_size < 100:
                 mimetype = archive.read("mimetype").strip()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        zlib.error,
+        NotImplementedError,  # a "zip file version" or compression method zipfile lacks
+        RuntimeError,  # an encrypted member
+        ValueError,
+        EOFError,
+        OSError,
+    ) as exc:
         raise DocumentError(f"{name} is damaged (its ZIP structure cannot be read).") from exc
     if "word/document.xml" in names:
         return "docx"

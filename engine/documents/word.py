@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from collections.abc import Generator, Iterator
 from typing import BinaryIO
 
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml.ns import qn
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
+from lxml import etree
 
 from engine.documents import cleanup, guards
 from engine.documents.document import ExtractProgress, heading_anchor
@@ -98,8 +101,22 @@ def extract_docx(
     handle.seek(0)
     try:
         document = Document(handle)
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+    # XMLSyntaxError: python-docx parses the parts itself (after the entity scan above).
+    # python-docx unpacks every part (media too) itself: the ZIP errors apply again.
+    except (
+        PackageNotFoundError,
+        zipfile.BadZipFile,
+        zlib.error,
+        NotImplementedError,
+        EOFError,
+        OSError,
+        KeyError,
+        ValueError,
+        etree.XMLSyntaxError,
+    ) as exc:
         raise DocumentError(f"{name} is damaged and cannot be read as a Word document.") from exc
+    if document.element.tag != qn("w:document"):
+        raise DocumentError(f"{name} is damaged (its main part is not a Word document body).")
     title = (document.core_properties.title or "").strip() or None
     blocks = list(_blocks(document))
     if title is None:
