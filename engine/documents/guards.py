@@ -54,6 +54,10 @@ def check_archive(archive: zipfile.ZipFile, name: str, *, archive_size: int) -> 
             )
         if info.flag_bits & 0x1:
             raise DocumentError(f"{name} is encrypted; remove the password and try again.")
+        if info.compress_size > archive_size:
+            raise DocumentError(
+                f"{name} is damaged (a part claims more compressed bytes than the file has)."
+            )
         if info.file_size > MAX_MEMBER_BYTES:
             raise DocumentError(
                 f"{name} contains a part that would expand to "

@@ -156,3 +156,10 @@ def test_fuzz_regression_unknown_zip_version_is_damaged() -> None:
     """Detecting the format raised zipfile's NotImplementedError("zip file version 6.5")."""
     with pytest.raises(DocumentError, match=r"damaged \(its ZIP structure cannot be read\)"):
         extract_unsafe(FUZZ_FOUND / "epub-zip-version-6.5.epub")
+
+
+def test_fuzz_regression_a_mimetype_declaring_gigabytes_is_damaged_not_out_of_memory() -> None:
+    """A 1.6 KB book whose stored "mimetype" declares 2 GB of compressed data: zipfile read that
+    in one go while detecting the format and ran out of memory (MemoryError in the sandbox)."""
+    with pytest.raises(DocumentError, match="damaged"):
+        extract_unsafe(FUZZ_FOUND / "epub-mimetype-declares-2gb.epub")
