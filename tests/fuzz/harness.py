@@ -32,10 +32,6 @@ if str(ROOT) not in sys.path:  # run as a script: make ``engine`` importable
 INSTRUMENTED = ("engine",)
 
 
-class ContractBroken(AssertionError):
-    """Raised by the self-test harness only: proves that a broken contract is reported."""
-
-
 def check(call: Callable[[], object], allowed: tuple[type[BaseException], ...]) -> None:
     """Run ``call``; swallow only the ``allowed`` clear errors, let everything else escape."""
     try:
