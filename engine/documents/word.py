@@ -16,6 +16,7 @@ from typing import BinaryIO
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml.exceptions import InvalidXmlError
 from docx.oxml.ns import qn
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
@@ -45,7 +46,7 @@ def _check_package(handle: BinaryIO, name: str, size: int) -> None:
 def _heading_level(paragraph: Paragraph) -> int | None:
     try:
         style = paragraph.style
-    except (KeyError, ValueError):
+    except (KeyError, ValueError, InvalidXmlError):  # e.g. a w:pStyle without w:val (fuzzing)
         return None
     style_name = (style.name or "") if style is not None else ""
     if style_name.lower() == "title":
@@ -117,8 +118,11 @@ def extract_docx(
         raise DocumentError(f"{name} is damaged and cannot be read as a Word document.") from exc
     if document.element.tag != qn("w:document"):
         raise DocumentError(f"{name} is damaged (its main part is not a Word document body).")
-    title = (document.core_properties.title or "").strip() or None
-    blocks = list(_blocks(document))
+    try:
+        title = (document.core_properties.title or "").strip() or None
+        blocks = list(_blocks(document))
+    except InvalidXmlError as exc:  # python-docx met an element missing a required attribute
+        raise DocumentError(f"{name} is damaged (its text is not valid WordprocessingML).") from exc
     if title is None:
         title = next((block.text.strip() for block in blocks if block.level == 1), None)
     drafts = group_by_headings(

@@ -224,3 +224,11 @@ def test_fuzz_regression_main_part_in_another_namespace_is_damaged() -> None:
     ('_Element' object has no attribute 'body') while walking the body."""
     with pytest.raises(DocumentError, match="main part is not a Word document body"):
         extract_unsafe(FUZZ_FOUND / "docx-document-xml-not-a-document.docx")
+
+
+def test_fuzz_regression_paragraph_style_without_a_value_is_read_without_the_heading() -> None:
+    """A <w:pStyle/> without w:val made python-docx raise InvalidXmlError when the extractor
+    asked for the paragraph's style; such a paragraph is now plain text."""
+    document = extract_unsafe(FUZZ_FOUND / "docx-paragraph-style-without-value.docx")
+    text = "\n".join(section.text for section in document.sections)
+    assert "A short paragraph with some words." in text and "After the table." in text
