@@ -58,7 +58,14 @@ from engine.vision.pan_scan import PanScanMode
 from engine.worker import protocol as p
 
 CONTEXT_WARNING_SHARE = 0.9
-MODEL_SETTINGS = ("context_size", "threads", "kv_cache_type", "swa_full", "checkpoint_budget_mib")
+MODEL_SETTINGS = (
+    "context_size",
+    "threads",
+    "kv_cache_type",
+    "swa_full",
+    "checkpoint_budget_mib",
+    "vision_fast_jpeg_decode_approximate",
+)
 
 
 class MainWindow(QMainWindow):
@@ -774,6 +781,7 @@ class MainWindow(QMainWindow):
             mmproj_path=str(entry.mmproj) if entry.mmproj else None,
             checkpoint_budget_mib=settings.checkpoint_budget_mib,
             prompt_format=settings.prompt_format,
+            fast_jpeg_decode_approximate=settings.vision_fast_jpeg_decode_approximate,
             # Only a projector the user (or a test) explicitly paired with a text-only size.
             allow_text_only_vision=entry.mmproj is not None and entry.vision_capable is False,
         )

@@ -131,6 +131,8 @@ class SettingsDialog(QDialog):
         self.pan_scan.setObjectName("panScanDefault")
         self.pan_scan.addItem("", "auto")
         self.pan_scan.addItem("", "off")
+        self.fast_jpeg = QCheckBox(self)
+        self.fast_jpeg.setObjectName("fastJpegDecodeApproximate")
         self.theme = QComboBox(self)
         self.theme.setObjectName("theme")
         for name in ("system", "light", "dark"):
@@ -147,6 +149,7 @@ class SettingsDialog(QDialog):
         appearance_page = QWidget(self)
         self.appearance_form = QFormLayout(appearance_page)
         self.appearance_form.addRow("", self.pan_scan)
+        self.appearance_form.addRow("", self.fast_jpeg)
         self.appearance_form.addRow("", self.theme)
         self.appearance_form.addRow("", self.language)
         self.appearance_form.addRow("", self.font_size)
@@ -199,6 +202,7 @@ class SettingsDialog(QDialog):
         self.max_tokens.setValue(settings.max_tokens)
         self.system_prompt.setPlainText(settings.system_prompt)
         self.pan_scan.setCurrentIndex(self.pan_scan.findData(settings.pan_and_scan))
+        self.fast_jpeg.setChecked(settings.vision_fast_jpeg_decode_approximate)
         self.theme.setCurrentIndex(self.theme.findData(settings.theme))
         self.language.setCurrentIndex(self.language.findData(settings.language))
         self.font_size.setValue(settings.font_size)
@@ -220,6 +224,7 @@ class SettingsDialog(QDialog):
             max_tokens=self.max_tokens.value(),
             system_prompt=self.system_prompt.toPlainText(),
             pan_and_scan=self.pan_scan.currentData(),
+            vision_fast_jpeg_decode_approximate=self.fast_jpeg.isChecked(),
             theme=self.theme.currentData(),
             language=self.language.currentData(),
             font_size=self.font_size.value(),
@@ -246,11 +251,17 @@ class SettingsDialog(QDialog):
     # ---- Texts
 
     def _label(self, form: QFormLayout, row: int, text: str) -> None:
+        """Set the label of ``row``; ``addRow("", field)`` makes none, so it is made here."""
         item = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
-        if item is not None and isinstance(item.widget(), QLabel):
-            label = item.widget()
-            assert isinstance(label, QLabel)
-            label.setText(text)
+        label = item.widget() if item is not None else None
+        if not isinstance(label, QLabel):
+            label = QLabel(self)
+            form.setWidget(row, QFormLayout.ItemRole.LabelRole, label)
+            field = form.itemAt(row, QFormLayout.ItemRole.FieldRole)
+            buddy = field.widget() if field is not None else None
+            if buddy is not None:
+                label.setBuddy(buddy)
+        label.setText(text.replace("&", "&&"))  # a literal "&" (Pan & Scan), not a mnemonic
 
     def _retranslate(self) -> None:
         self.setWindowTitle(self.tr("Settings"))
@@ -283,9 +294,11 @@ class SettingsDialog(QDialog):
         ):
             label.setText(text)
         self._label(self.appearance_form, 0, self.tr("Pan & Scan for new images:"))
-        self._label(self.appearance_form, 1, self.tr("Theme:"))
-        self._label(self.appearance_form, 2, self.tr("Language:"))
-        self._label(self.appearance_form, 3, self.tr("Font size (0: system):"))
+        self._label(self.appearance_form, 1, self.tr("JPEG decoding:"))
+        self._label(self.appearance_form, 2, self.tr("Theme:"))
+        self._label(self.appearance_form, 3, self.tr("Language:"))
+        self._label(self.appearance_form, 4, self.tr("Font size (0: system):"))
+        self.fast_jpeg.setText(self.tr("Faster, approximate (big photos at reduced size)"))
         self.pan_scan.setItemText(0, self.tr("Auto"))
         self.pan_scan.setItemText(1, self.tr("Off"))
         self.theme.setItemText(0, self.tr("System"))
@@ -308,6 +321,10 @@ class SettingsDialog(QDialog):
             self.max_tokens: self.tr("The longest answer Hearth lets the model write"),
             self.system_prompt: self.tr("Instructions placed before every conversation"),
             self.pan_scan: self.tr("Whether elongated images get extra crops by default"),
+            self.fast_jpeg: self.tr(
+                "Saves a fraction of a second per big photo, but the model sees slightly "
+                "different pixels than the reference preprocessing. Changing it reloads the model."
+            ),
             self.theme: self.tr("Light, dark, or follow the system"),
             self.language: self.tr("The language of Hearth's own texts"),
             self.font_size: self.tr("Text size in points"),
@@ -328,6 +345,7 @@ class SettingsDialog(QDialog):
             self.max_tokens: self.tr("Answer length limit"),
             self.system_prompt: self.tr("System prompt"),
             self.pan_scan: self.tr("Pan and Scan default"),
+            self.fast_jpeg: self.tr("Fast approximate JPEG decoding"),
             self.theme: self.tr("Theme"),
             self.language: self.tr("Language"),
             self.font_size: self.tr("Font size"),

@@ -93,6 +93,8 @@ class Settings:
     system_prompt: str = field(default="", metadata=_meta("generation"))
     # [vision]
     pan_and_scan: PanAndScan = field(default="auto", metadata=_meta("vision"))
+    # Decode big JPEGs at 1/2-1/8 scale (faster, pixels only close to the reference's).
+    vision_fast_jpeg_decode_approximate: bool = field(default=False, metadata=_meta("vision"))
     # [appearance]
     theme: Theme = field(default="system", metadata=_meta("appearance"))
     language: Language = field(default="system", metadata=_meta("appearance"))

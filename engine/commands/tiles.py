@@ -40,13 +40,23 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument(
         "--zoom", type=_box, metavar="X0,Y0,X1,Y1", help="an extra crop, in image pixels"
     )
+    parser.add_argument(
+        "--fast-jpeg-approximate",
+        action="store_true",
+        help="decode a big JPEG at reduced size (faster; pixels only close to the reference's)",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--write-dir", type=Path, help="save the 896x896 tiles there as PNGs")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    tiles = make_tiles(args.image, args.mode, args.zoom)
+    tiles = make_tiles(
+        args.image,
+        args.mode,
+        args.zoom,
+        fast_jpeg_decode_approximate=args.fast_jpeg_approximate,
+    )
     written = _write(tiles, args.write_dir) if args.write_dir else []
     report: dict[str, Any] = tiles.plan.to_json()
     report["format"] = tiles.format

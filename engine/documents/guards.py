@@ -54,6 +54,10 @@ def check_archive(archive: zipfile.ZipFile, name: str, *, archive_size: int) -> 
             )
         if info.flag_bits & 0x1:
             raise DocumentError(f"{name} is encrypted; remove the password and try again.")
+        if info.compress_size > archive_size:
+            raise DocumentError(
+                f"{name} is damaged (a part claims more compressed bytes than the file has)."
+            )
         if info.file_size > MAX_MEMBER_BYTES:
             raise DocumentError(
                 f"{name} contains a part that would expand to "
@@ -100,7 +104,16 @@ def read_member(archive: zipfile.ZipFile, member: str, name: str, *, limit: int)
                         "which looks like a ZIP bomb; it was not read."
                     )
                 chunks.append(block)
-    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError) as exc:
+    # OSError: a member offset outside the file makes zipfile seek before its start (EINVAL).
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        NotImplementedError,
+        RuntimeError,  # an encrypted member (check_archive refuses the flag; belt and braces)
+        ValueError,
+        OSError,
+    ) as exc:
         raise DocumentError(f"{name} is damaged ({member[:80]} cannot be unpacked).") from exc
     return b"".join(chunks)
 
@@ -109,7 +122,14 @@ def open_archive(handle: Any, name: str, *, archive_size: int) -> zipfile.ZipFil
     """Open a ZIP archive from a binary file object and run :func:`check_archive` on it."""
     try:
         archive = zipfile.ZipFile(handle)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        NotImplementedError,  # a "zip file version" zipfile does not know
+        ValueError,
+        EOFError,
+        OSError,
+    ) as exc:
         raise DocumentError(f"{name} is damaged (its ZIP structure cannot be read).") from exc
     try:
         check_archive(archive, name, archive_size=archive_size)

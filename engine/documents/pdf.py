@@ -86,7 +86,7 @@ def _has_image(page: Any) -> bool:
 
 def _pypdf_pages(handle: BinaryIO, name: str) -> Generator[ExtractProgress, None, _RawPages]:
     import pypdf
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import DependencyError
 
     handle.seek(0)
     raw = _RawPages()
@@ -104,9 +104,14 @@ def _pypdf_pages(handle: BinaryIO, name: str) -> Generator[ExtractProgress, None
                 raw.scanned.append(index + 1)
             raw.texts.append(text)
             yield ExtractProgress("pages", index + 1, total)
-    except DocumentError:
-        raise
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
+    except (DocumentError, MemoryError, RecursionError):
+        raise  # the sandbox reports the last two as "too big" and "nested too deeply"
+    except DependencyError as exc:  # e.g. AES encryption without the optional cryptography
+        raise DocumentError(f"{name} is encrypted in a way Hearth cannot read.") from exc
+    except Exception as exc:
+        # pypdf only reads files PDFium could not open, i.e. damaged ones, and on those it
+        # raises whatever its parser trips over: PyPdfError (LimitReachedError on reference
+        # loops), assertions inside its lexer, KeyError, TypeError... (found by fuzzing).
         raise DocumentError(f"{name} is damaged and cannot be read as a PDF.") from exc
     return raw
 

@@ -9,14 +9,18 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from collections.abc import Generator, Iterator
 from typing import BinaryIO
 
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml.exceptions import InvalidXmlError
+from docx.oxml.ns import qn
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
+from lxml import etree
 
 from engine.documents import cleanup, guards
 from engine.documents.document import ExtractProgress, heading_anchor
@@ -42,7 +46,7 @@ def _check_package(handle: BinaryIO, name: str, size: int) -> None:
 def _heading_level(paragraph: Paragraph) -> int | None:
     try:
         style = paragraph.style
-    except (KeyError, ValueError):
+    except (KeyError, ValueError, InvalidXmlError):  # e.g. a w:pStyle without w:val (fuzzing)
         return None
     style_name = (style.name or "") if style is not None else ""
     if style_name.lower() == "title":
@@ -98,10 +102,27 @@ def extract_docx(
     handle.seek(0)
     try:
         document = Document(handle)
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+    # XMLSyntaxError: python-docx parses the parts itself (after the entity scan above).
+    # python-docx unpacks every part (media too) itself: the ZIP errors apply again.
+    except (
+        PackageNotFoundError,
+        zipfile.BadZipFile,
+        zlib.error,
+        NotImplementedError,
+        EOFError,
+        OSError,
+        KeyError,
+        ValueError,
+        etree.XMLSyntaxError,
+    ) as exc:
         raise DocumentError(f"{name} is damaged and cannot be read as a Word document.") from exc
-    title = (document.core_properties.title or "").strip() or None
-    blocks = list(_blocks(document))
+    if document.element.tag != qn("w:document"):
+        raise DocumentError(f"{name} is damaged (its main part is not a Word document body).")
+    try:
+        title = (document.core_properties.title or "").strip() or None
+        blocks = list(_blocks(document))
+    except InvalidXmlError as exc:  # python-docx met an element missing a required attribute
+        raise DocumentError(f"{name} is damaged (its text is not valid WordprocessingML).") from exc
     if title is None:
         title = next((block.text.strip() for block in blocks if block.level == 1), None)
     drafts = group_by_headings(

@@ -2,8 +2,14 @@
 
 ``make_tiles`` runs the whole pipeline for one dropped or pasted image::
 
-    bytes -> probe header (limits) -> plan (Pan & Scan, zoom) -> decode (JPEG reduced when that
-    loses nothing) -> crop -> bilinear squash to 896x896 -> Tile (RGB bytes + SHA-256)
+    bytes -> probe header (limits) -> plan (Pan & Scan, zoom) -> decode (in full) -> crop
+    -> bilinear squash to 896x896 -> Tile (RGB bytes + SHA-256)
+
+The tiles are pixel for pixel those of Hugging Face's ``Gemma3ImageProcessor`` with
+``do_pan_and_scan=True`` (checked by ``tests/engine/vision/test_pan_and_scan_reference.py``).
+``fast_jpeg_decode_approximate=True`` (the setting ``vision_fast_jpeg_decode_approximate``)
+decodes a big JPEG at a DCT reduction that still gives every tile 896 source pixels a side:
+faster, but the pixels differ slightly from the reference (see ``engine.vision.image_loading``).
 
 Every tile is squashed to exactly 896x896 with PIL's bilinear filter, as Hugging Face's Gemma 3
 processor does, so llama.cpp's own aspect-preserving letterbox never applies (libmtmd copies an
@@ -157,9 +163,11 @@ def make_tiles(
     zoom_box: Box | None = None,
     *,
     limits: ImageLimits = DEFAULT_LIMITS,
+    fast_jpeg_decode_approximate: bool = False,
 ) -> TileSet:
     """Load an image file or raw bytes and turn it into its tiles.
 
+    ``fast_jpeg_decode_approximate`` trades exact pixels for a faster decode of big JPEGs.
     Raises ImageError (a HearthError) with one human sentence for anything wrong with the image.
     """
     if isinstance(source, bytes | bytearray | memoryview):
@@ -168,7 +176,8 @@ def make_tiles(
         data, name = read_image_bytes(source, limits=limits), os.path.basename(os.fspath(source))
     info = probe_image(data, name=name, limits=limits)
     plan = plan_tiles(info.width, info.height, mode, zoom_box)
-    loaded = decode_image(data, needed_size=needed_size(plan), name=name, limits=limits)
+    reduce_to = needed_size(plan) if fast_jpeg_decode_approximate else None
+    loaded = decode_image(data, needed_size=reduce_to, name=name, limits=limits)
     return render_tiles(loaded, plan)
 
 

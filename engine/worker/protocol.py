@@ -33,6 +33,8 @@ class ModelConfig:
     # "auto" (the model's own template, or Gemma's for the Gemma families) or a format the
     # user chose for a model without a usable template: engine.chat.template.KNOWN_FORMATS.
     prompt_format: str = "auto"
+    # Settings.vision_fast_jpeg_decode_approximate: reduced (approximate) decode of big JPEGs.
+    fast_jpeg_decode_approximate: bool = False
     # Tests only: pair a (tiny) projector with the text-only 270M model.
     allow_text_only_vision: bool = False
 

@@ -266,6 +266,7 @@ class LoadedModel:
         self._user_marker = self._find_user_marker()
         # Checkpoints only where a rollback needs them: a sliding window (measured rollbacks).
         self._checkpointing = self.n_swa > 0 and self.arch.rollback == "measured"
+        self._fast_jpeg_decode = config.fast_jpeg_decode_approximate
         if self.n_swa >= 3 and self.arch.swa == "standard" and self.arch.rollback == "measured":
             self._gauge = self._calibrate_gauge()
         self.vision: VisionRuntime | None = None
@@ -461,7 +462,12 @@ class LoadedModel:
         key = image.recipe_key
         tiles = self._tile_cache.get(key)
         if tiles is None:
-            tiles = make_tiles(image.data, image.mode, image.zoom_box)
+            tiles = make_tiles(
+                image.data,
+                image.mode,
+                image.zoom_box,
+                fast_jpeg_decode_approximate=self._fast_jpeg_decode,
+            )
             self._tile_cache[key] = tiles
             held = sum(len(t.rgb) for ts in self._tile_cache.values() for t in ts.tiles)
             while held > _TILE_CACHE_BYTES and len(self._tile_cache) > 1:

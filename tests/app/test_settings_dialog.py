@@ -49,3 +49,31 @@ def test_saved_and_applied_by_the_window(qtbot: QtBot, make_window: WindowFactor
     window.context.settings.update(context_size=1024)
     qtbot.waitUntil(lambda: window._loaded and window._load_job is None, timeout=90000)
     assert window.model_info is not None and window.model_info.n_ctx == 1024
+
+
+def test_fast_jpeg_decoding_is_off_by_default_and_says_it_is_approximate(qtbot: QtBot) -> None:
+    dialog = SettingsDialog(Settings())
+    qtbot.addWidget(dialog)
+    assert not dialog.fast_jpeg.isChecked()
+    assert "approximate" in dialog.fast_jpeg.text().lower()
+    assert dialog.fast_jpeg.accessibleName() and dialog.fast_jpeg.toolTip()
+    dialog.fast_jpeg.setChecked(True)
+    assert dialog.value().vision_fast_jpeg_decode_approximate is True
+    dialog.load(Settings())
+    assert dialog.value().vision_fast_jpeg_decode_approximate is False
+
+
+def test_every_row_has_its_visible_label(qtbot: QtBot) -> None:
+    dialog = SettingsDialog(Settings())
+    qtbot.addWidget(dialog)
+    label = dialog.appearance_form.labelForField(dialog.fast_jpeg)
+    assert label is not None and label.text() == "JPEG decoding:"  # type: ignore[attr-defined]
+    pan_scan = dialog.appearance_form.labelForField(dialog.pan_scan)
+    assert pan_scan.text() == "Pan && Scan for new images:"  # type: ignore[attr-defined]
+    for form in (dialog.model_form, dialog.generation_form, dialog.appearance_form):
+        for row in range(form.rowCount()):
+            field = form.itemAt(row, form.ItemRole.FieldRole)
+            if field is None or field.widget() is dialog.custom_box:
+                continue
+            item = form.itemAt(row, form.ItemRole.LabelRole)
+            assert item is not None and item.widget().text(), (form.objectName(), row)

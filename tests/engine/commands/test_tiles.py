@@ -91,3 +91,12 @@ def test_bad_zoom_argument(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
         main(["tiles", str(image), "--zoom", "1,2,3"])
     code, _, err = run(capsys, str(image), "--zoom", "200,200,300,300")
     assert code == 2 and "zoom box" in err
+
+
+def test_fast_jpeg_approximate_flag(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    photo = tmp_path / "square.jpg"
+    Image.radial_gradient("L").resize((2000, 2000)).convert("RGB").save(photo, "JPEG")
+    code, out, _ = run(capsys, str(photo), "--json")
+    assert code == 0 and json.loads(out)["decoded_size"] == [2000, 2000]  # exact by default
+    code, out, _ = run(capsys, str(photo), "--json", "--fast-jpeg-approximate")
+    assert code == 0 and json.loads(out)["decoded_size"] == [1000, 1000]

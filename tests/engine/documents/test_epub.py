@@ -145,3 +145,21 @@ def test_a_book_without_a_container_is_refused_as_damaged(tmp_path: Path) -> Non
 
     with pytest.raises(DocumentError, match=r"broken\.epub is damaged"):
         extract_unsafe(path)
+
+
+# --- inputs found by fuzzing (tests/fuzz/fuzz_epub.py) ------------------------------------------
+
+FUZZ_FOUND = Path(__file__).resolve().parents[2] / "data" / "fuzz"
+
+
+def test_fuzz_regression_unknown_zip_version_is_damaged() -> None:
+    """Detecting the format raised zipfile's NotImplementedError("zip file version 6.5")."""
+    with pytest.raises(DocumentError, match=r"damaged \(its ZIP structure cannot be read\)"):
+        extract_unsafe(FUZZ_FOUND / "epub-zip-version-6.5.epub")
+
+
+def test_fuzz_regression_a_mimetype_declaring_gigabytes_is_damaged_not_out_of_memory() -> None:
+    """A 1.6 KB book whose stored "mimetype" declares 2 GB of compressed data: zipfile read that
+    in one go while detecting the format and ran out of memory (MemoryError in the sandbox)."""
+    with pytest.raises(DocumentError, match="damaged"):
+        extract_unsafe(FUZZ_FOUND / "epub-mimetype-declares-2gb.epub")

@@ -85,3 +85,13 @@ def test_a_plain_doctype_is_allowed_where_asked() -> None:
     refuse_entities(b"<!DOCTYPE html><html/>", "x.xhtml", allow_doctype=True)
     with pytest.raises(DocumentError, match="document type declaration"):
         refuse_entities(b"<!DOCTYPE html><html/>", "x.docx", allow_doctype=False)
+
+
+def test_a_member_claiming_more_compressed_bytes_than_the_archive_has_is_refused() -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("word/document.xml", b"<w:document/>")
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as archive:
+        archive.infolist()[0].compress_size = 1 << 31
+        with pytest.raises(DocumentError, match="more compressed bytes than the file has"):
+            check_archive(archive, "x.docx", archive_size=len(buffer.getvalue()))

@@ -209,3 +209,21 @@ def test_rendered_page_png_round_trips(make_pdf: MakePdf) -> None:
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
     assert Image.open(io.BytesIO(buffer.getvalue())).size == image.size
+
+
+# --- inputs found by fuzzing (tests/fuzz/fuzz_pdf.py) -----------------------------------------
+
+FUZZ_FOUND = Path(__file__).resolve().parents[2] / "data" / "fuzz"
+
+
+def test_fuzz_regression_pypdf_page_tree_loop_is_a_damaged_pdf() -> None:
+    """PDFium refuses it, pypdf then raised LimitReachedError (a PyPdfError, not a
+    PdfReadError) on a page tree that refers to itself."""
+    with pytest.raises(DocumentError, match="damaged and cannot be read as a PDF"):
+        extract_unsafe(FUZZ_FOUND / "pdf-pypdf-reference-loop.pdf")
+
+
+def test_fuzz_regression_pypdf_lexer_assertion_is_a_damaged_pdf() -> None:
+    """pypdf's content-stream lexer raised a bare AssertionError on a mangled operator."""
+    with pytest.raises(DocumentError, match="damaged and cannot be read as a PDF"):
+        extract_unsafe(FUZZ_FOUND / "pdf-pypdf-lexer-assertion.pdf")

@@ -198,3 +198,21 @@ def test_mutated_files_end_with_a_document_or_one_sentence(
         assert str(exc)
     else:
         assert document.format == kind
+
+
+FUZZ_FOUND = Path(__file__).resolve().parents[2] / "data" / "fuzz"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "pdf-pypdf-reference-loop.pdf",
+        "docx-member-offset-before-start.docx",
+        "epub-zip-version-6.5.epub",
+    ],
+)
+def test_fuzz_found_files_get_the_clear_error_through_the_sandbox(name: str) -> None:
+    """Before the fixes the child reported these as "the reader failed (...)", i.e. our bug."""
+    with pytest.raises(DocumentError, match="is damaged") as caught:
+        extract_document(FUZZ_FOUND / name)
+    assert "the reader failed" not in str(caught.value)

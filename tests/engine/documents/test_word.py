@@ -190,3 +190,45 @@ def test_a_valid_zip64_docx_is_accepted(make_docx: MakeDocx, tmp_path: Path) -> 
     # Local headers carry the ZIP64 extra field (id 0x0001, 16 bytes of sizes).
     assert target.read_bytes().count(b"\x01\x00\x10\x00") >= 3
     assert "Written with ZIP64 records." in extract_unsafe(target).text
+
+
+# --- inputs found by fuzzing (tests/fuzz/fuzz_docx.py, fuzz_docx_xml.py) ------------------------
+
+FUZZ_FOUND = Path(__file__).resolve().parents[2] / "data" / "fuzz"
+
+
+def test_fuzz_regression_member_offset_before_the_file_start_is_damaged() -> None:
+    """A central directory offset that makes zipfile seek before byte 0 raised OSError(EINVAL)."""
+    with pytest.raises(DocumentError, match=r"damaged \(\[Content_Types\]\.xml cannot be unpacked"):
+        extract_unsafe(FUZZ_FOUND / "docx-member-offset-before-start.docx")
+
+
+def test_fuzz_regression_unknown_zip_version_is_damaged() -> None:
+    """zipfile raised NotImplementedError("zip file version 23.5") while opening the archive."""
+    with pytest.raises(DocumentError, match=r"damaged \(its ZIP structure cannot be read\)"):
+        extract_unsafe(FUZZ_FOUND / "docx-zip-version-23.5.docx")
+
+
+def test_fuzz_regression_empty_document_xml_is_damaged(
+    make_docx: MakeDocx, zip_rewriter: Callable[..., Path], tmp_path: Path
+) -> None:
+    """python-docx's own parse of an empty word/document.xml raised lxml's XMLSyntaxError."""
+    source = make_docx("real.docx", [("p", "text")])
+    broken = zip_rewriter(source, tmp_path / "empty.docx", replace={"word/document.xml": b""})
+    with pytest.raises(DocumentError, match="damaged and cannot be read as a Word document"):
+        extract_unsafe(broken)
+
+
+def test_fuzz_regression_main_part_in_another_namespace_is_damaged() -> None:
+    """A word/document.xml whose root is not w:document made python-docx raise AttributeError
+    ('_Element' object has no attribute 'body') while walking the body."""
+    with pytest.raises(DocumentError, match="main part is not a Word document body"):
+        extract_unsafe(FUZZ_FOUND / "docx-document-xml-not-a-document.docx")
+
+
+def test_fuzz_regression_paragraph_style_without_a_value_is_read_without_the_heading() -> None:
+    """A <w:pStyle/> without w:val made python-docx raise InvalidXmlError when the extractor
+    asked for the paragraph's style; such a paragraph is now plain text."""
+    document = extract_unsafe(FUZZ_FOUND / "docx-paragraph-style-without-value.docx")
+    text = "\n".join(section.text for section in document.sections)
+    assert "A short paragraph with some words." in text and "After the table." in text
