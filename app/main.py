@@ -4,6 +4,7 @@ window."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,6 +22,7 @@ from app.ui_state import UiState
 from app.warmup import Warmup
 from engine.errors import HearthError
 from engine.model.bundled import bundled_model_path
+from engine.model.discovery import SearchRoot, default_roots
 from engine.paths import AppPaths, resolve_paths
 from engine.store import HistoryStore
 from engine.worker.client import EngineClient
@@ -43,8 +45,15 @@ def build_context(
     *,
     client: EngineClient | None = None,
     store: HistoryStore | None = None,
+    search_roots: Sequence[SearchRoot] | None = None,
 ) -> AppContext:
-    """Everything the window needs, built from one data directory (also used by tests)."""
+    """Everything the window needs, built from one data directory (also used by tests).
+
+    ``search_roots``: where to look for other apps' models (default: their usual folders in
+    the user's home, honouring their environment overrides).
+    """
+    if search_roots is None:
+        search_roots = default_roots(os.environ, Path.home())
     settings = SettingsController(paths.settings_path)
     return AppContext(
         client=client or EngineClient(log_path=paths.cache_dir / "worker.log"),
@@ -52,7 +61,9 @@ def build_context(
         settings=settings,
         paths=paths,
         ui_state=UiState(paths.data_dir / UI_STATE_FILENAME),
-        registry=ModelRegistry(paths.data_dir, paths.models_dir, bundled),
+        registry=ModelRegistry(
+            paths.data_dir, paths.models_dir, bundled, search_roots=search_roots
+        ),
         bundled_model=bundled,
         languages=LanguageManager(app),
         themes=ThemeManager(app),

@@ -41,12 +41,14 @@ from app.composer.composer import Composer
 from app.context import AppContext
 from app.documents.controller import DocumentController
 from app.engine_bridge import EngineJob, StoreTasks
+from app.models.downloads import DownloadController
 from app.models.registry import ModelEntry
 from app.notices import Level, NoticeBar
 from app.sidebar.sidebar import Sidebar
 from app.status_panel import StatusPanel
 from engine.chat.session import image_attachment_ref
 from engine.errors import HearthError
+from engine.model.downloader import Downloader
 from engine.settings import Settings
 from engine.store import AttachmentRef
 from engine.store.export import ExportFormat, export_to_file
@@ -73,6 +75,7 @@ class MainWindow(QMainWindow):
         self.model_entry: ModelEntry | None = None
         self._loaded = False
         self._load_job: EngineJob | None = None
+        self._downloads: DownloadController | None = None
         self._counter: TokenCounter | None = None
         self._context_used = 0
         self._closing = False
@@ -854,11 +857,23 @@ class MainWindow(QMainWindow):
             )
         self.status.model_label.setText(text)
 
+    def downloads(self) -> DownloadController:
+        """The window's one download runner (it outlives the model manager dialog)."""
+        if self._downloads is None:
+            models_dir = self.context.registry.models_dir
+            base_url = self._settings.value.download_base_url
+            self._downloads = DownloadController(lambda: Downloader(models_dir, base_url), self)
+        return self._downloads
+
     def open_model_manager(self, paths: list[Path]) -> None:
         from app.models.model_manager import ModelManagerDialog
 
         dialog = ModelManagerDialog(
-            self.context.registry, self._settings.value, self.model_entry, self
+            self.context.registry,
+            self._settings.value,
+            self.model_entry,
+            self,
+            downloads=self.downloads(),
         )
         dialog.use_model.connect(self.switch_model)
         dialog.finished.connect(lambda _r: self._fill_picker(self.context.registry.entries()))
@@ -952,4 +967,9 @@ class MainWindow(QMainWindow):
         self._file_tasks.close()  # an export or a send being saved finishes first
         if self._load_job is not None:
             self._load_job.wait(60000)
+        if self._downloads is not None:
+            self._downloads.shutdown()  # paused: the part is kept and resumes next time
+        manager = getattr(self, "model_manager", None)
+        if manager is not None:
+            manager.wait_for_jobs()  # a scan for other apps' models finishes first
         event.accept()

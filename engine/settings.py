@@ -93,6 +93,8 @@ class Settings:
     language: Language = field(default="system", metadata=_meta("appearance"))
     # 0: the system's font size.
     font_size: int = field(default=0, metadata=_meta("appearance", (0, 72)))
+    # [downloads] Where the model manager downloads catalogue models from (only on a click).
+    download_base_url: str = field(default="https://huggingface.co", metadata=_meta("downloads"))
 
     def __post_init__(self) -> None:
         for spec in dataclasses.fields(self):
