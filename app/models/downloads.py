@@ -94,7 +94,7 @@ class DownloadController(QObject):
         self._paths: list[Path] = []
         self._finished_bytes = 0
         self._current_total: dict[str, int] = {f.target_name: f.size for f in model.files}
-        self._failed = False
+        self._failure: str | None = None
         self._was_stopped = False
         job.start()
         return True
@@ -150,13 +150,10 @@ class DownloadController(QObject):
         return len(self._paths)
 
     def _on_failed(self, failure: object) -> None:
-        model = self.active
         assert isinstance(failure, p.Failed)
-        self._failed = True
         if failure.kind == "bug":
             raise RuntimeError(failure.details or failure.message)
-        if model is not None:
-            self.failed.emit(model.id, failure.message)
+        self._failure = failure.message  # reported once the job is over
 
     def _on_finished(self) -> None:
         model = self.active
@@ -165,7 +162,10 @@ class DownloadController(QObject):
         self.active = None
         if job is not None:
             job.deleteLater()
-        if model is None or self._failed:
+        if model is None:
+            return
+        if self._failure is not None:
+            self.failed.emit(model.id, self._failure)
             return
         if self._was_stopped:
             if self._discard:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import re
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -31,6 +32,8 @@ class FileServer:
     cut_after: list[int] = field(default_factory=list)
     """Byte counts after which to drop the connection, one per request, in order."""
     ignore_range: bool = False
+    delay: float = 0.0
+    """Seconds to wait after each 64 KiB block (a slow link, so a test can pause mid-file)."""
     log: list[Served] = field(default_factory=list)
     port: int = 0
 
@@ -101,6 +104,8 @@ def _handler(server: FileServer) -> type[BaseHTTPRequestHandler]:
                         return
                     self.wfile.write(block)
                     record.sent += len(block)
+                    if server.delay:
+                        time.sleep(server.delay)
 
     return Handler
 
