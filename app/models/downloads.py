@@ -59,6 +59,10 @@ class DownloadController(QObject):
         self.active: DownloadableModel | None = None
         self.done = 0
         self.total = 0
+        self._paths: list[Path] = []
+        self._current_total: dict[str, int] = {}
+        self._failure: str | None = None
+        self._was_stopped = False
 
     def downloader(self) -> Downloader:
         return self._make_downloader()
@@ -91,10 +95,9 @@ class DownloadController(QObject):
         job.failed.connect(self._on_failed)
         job.finished.connect(self._on_finished)
         self._job = job
-        self._paths: list[Path] = []
-        self._finished_bytes = 0
-        self._current_total: dict[str, int] = {f.target_name: f.size for f in model.files}
-        self._failure: str | None = None
+        self._paths = []
+        self._current_total = {f.target_name: f.size for f in model.files}
+        self._failure = None
         self._was_stopped = False
         job.start()
         return True

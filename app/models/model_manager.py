@@ -371,7 +371,7 @@ class ModelManagerDialog(QDialog):
         )
         missing = sum(c.status == "missing" for c in self._scan_checks)
         if missing:
-            text += " " + self.tr("{count} found earlier are missing now.").format(count=missing)
+            text += " " + self.tr("Missing now: {count} found earlier.").format(count=missing)
         self.scan_status.setText(text)
         self.refresh()
 
@@ -679,7 +679,7 @@ class ModelManagerDialog(QDialog):
                 self.tr("Model"),
                 self.tr("Download"),
                 self.tr("Estimated RAM"),
-                self.tr("On this computer"),
+                self.tr("Fits this computer?"),
                 self.tr("Licence"),
                 self.tr("Status"),
             ]

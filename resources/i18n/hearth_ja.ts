@@ -399,92 +399,92 @@
 <context>
     <name>DocumentController</name>
     <message>
-        <location filename="../../app/documents/controller.py" line="182"/>
+        <location filename="../../app/documents/controller.py" line="186"/>
         <source>{name} has no text Hearth can read (a scanned document?).</source>
         <translation>{name} には Hearth が読めるテキストがありません（スキャンした文書でしょうか？）。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="193"/>
+        <location filename="../../app/documents/controller.py" line="197"/>
         <source>Answering your question about this document was interrupted when Hearth closed. Finished parts are saved.</source>
         <translation>Hearth の終了により、この文書についての質問への回答が中断されました。完了した部分は保存されています。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="200"/>
+        <location filename="../../app/documents/controller.py" line="204"/>
         <source>The summary of this document was interrupted when Hearth closed. Finished parts are saved.</source>
         <translation>Hearth の終了によりこの文書の要約が中断されました。完了した部分は保存されています。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="229"/>
+        <location filename="../../app/documents/controller.py" line="236"/>
         <source>The whole text goes with your next message.</source>
         <translation>全文が次のメッセージと一緒に送られます。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="233"/>
+        <location filename="../../app/documents/controller.py" line="240"/>
         <source>Ask your question: Hearth reads the whole document to answer it, with page references.</source>
         <translation>質問を入力してください。Hearth が文書全体を読んで、ページ参照付きで回答します。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="238"/>
+        <location filename="../../app/documents/controller.py" line="245"/>
         <source>Ask your question: the document goes with your next message.</source>
         <translation>質問を入力してください。文書は次のメッセージと一緒に送られます。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="265"/>
+        <location filename="../../app/documents/controller.py" line="272"/>
         <source>Type your question about {name} first.</source>
         <translation>先に {name} についての質問を入力してください。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="285"/>
+        <location filename="../../app/documents/controller.py" line="292"/>
         <source>{name} is too long for the context, so only the parts that match your question best were sent: {parts}.</source>
         <translation>{name} はコンテキストに対して長すぎるため、質問に最も合う部分だけを送信しました：{parts}。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="327"/>
+        <location filename="../../app/documents/controller.py" line="334"/>
         <source>Reading the scanned pages needs a model that sees images: choose one in Models, then try again.</source>
         <translation>スキャンページを読み取るには画像を扱えるモデルが必要です。「モデル」で選んでから、もう一度お試しください。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="337"/>
+        <location filename="../../app/documents/controller.py" line="344"/>
         <source>Summarize “{name}”.</source>
         <translation>「{name}」を要約してください。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="418"/>
+        <location filename="../../app/documents/controller.py" line="428"/>
         <source>The answer is in the chat.</source>
         <translation>回答はチャットにあります。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="420"/>
+        <location filename="../../app/documents/controller.py" line="430"/>
         <source>The summary is in the chat.</source>
         <translation>要約はチャットにあります。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="426"/>
+        <location filename="../../app/documents/controller.py" line="436"/>
         <source>Stopped while reading the scanned pages.</source>
         <translation>スキャンページの読み取り中に停止しました。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="429"/>
+        <location filename="../../app/documents/controller.py" line="439"/>
         <source>Answering stopped after {done} of {total} parts; finished parts are kept.</source>
         <translation>{total} 部分中 {done} 部分で回答を停止しました。完了した部分は保存されています。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="433"/>
+        <location filename="../../app/documents/controller.py" line="443"/>
         <source>Summary stopped after {done} of {total} parts; finished parts are kept.</source>
         <translation>{total} 部分中 {done} 部分で要約を停止しました。完了した部分は保存されています。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="496"/>
+        <location filename="../../app/documents/controller.py" line="506"/>
         <source>The cited document is no longer stored.</source>
         <translation>引用された文書はもう保存されていません。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="529"/>
+        <location filename="../../app/documents/controller.py" line="539"/>
         <source>This page is a scanned image. The vision model read it for the answer, but its reading is no longer stored.</source>
         <translation>このページはスキャン画像です。回答のためにビジョンモデルが読み取りましたが、その読み取り結果はもう保存されていません。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="541"/>
+        <location filename="../../app/documents/controller.py" line="551"/>
         <source>Cited text</source>
         <translation>引用されたテキスト</translation>
     </message>
@@ -608,282 +608,282 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/main_window.py" line="289"/>
+        <location filename="../../app/main_window.py" line="292"/>
         <source>&amp;File</source>
         <translation>ファイル(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="290"/>
+        <location filename="../../app/main_window.py" line="293"/>
         <source>&amp;Edit</source>
         <translation>編集(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="291"/>
+        <location filename="../../app/main_window.py" line="294"/>
         <source>&amp;View</source>
         <translation>表示(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="292"/>
+        <location filename="../../app/main_window.py" line="295"/>
         <source>&amp;Models</source>
         <translation>モデル(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="293"/>
+        <location filename="../../app/main_window.py" line="296"/>
         <source>&amp;Help</source>
         <translation>ヘルプ(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="295"/>
+        <location filename="../../app/main_window.py" line="298"/>
         <source>New chat</source>
         <translation>新しいチャット</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="296"/>
+        <location filename="../../app/main_window.py" line="299"/>
         <source>Attach images or documents…</source>
         <translation>画像または文書を添付…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="297"/>
+        <location filename="../../app/main_window.py" line="300"/>
         <source>Export conversation…</source>
         <translation>会話をエクスポート…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="298"/>
+        <location filename="../../app/main_window.py" line="301"/>
         <source>Quit</source>
         <translation>終了</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="299"/>
+        <location filename="../../app/main_window.py" line="302"/>
         <source>Copy conversation</source>
         <translation>会話をコピー</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="300"/>
+        <location filename="../../app/main_window.py" line="303"/>
         <source>Regenerate the last answer</source>
         <translation>最後の回答を再生成</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="301"/>
+        <location filename="../../app/main_window.py" line="304"/>
         <source>Stop the answer</source>
         <translation>回答を停止</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="302"/>
+        <location filename="../../app/main_window.py" line="305"/>
         <source>Search conversations</source>
         <translation>会話を検索</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="303"/>
+        <location filename="../../app/main_window.py" line="306"/>
         <source>Go to the message box</source>
         <translation>メッセージ欄へ移動</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="304"/>
+        <location filename="../../app/main_window.py" line="307"/>
         <source>Next conversation</source>
         <translation>次の会話</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="305"/>
+        <location filename="../../app/main_window.py" line="308"/>
         <source>Previous conversation</source>
         <translation>前の会話</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="306"/>
+        <location filename="../../app/main_window.py" line="309"/>
         <source>Settings…</source>
         <translation>設定…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="307"/>
+        <location filename="../../app/main_window.py" line="310"/>
         <source>Manage models…</source>
         <translation>モデルを管理…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="308"/>
+        <location filename="../../app/main_window.py" line="311"/>
         <source>Keyboard shortcuts</source>
         <translation>キーボードショートカット</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="309"/>
+        <location filename="../../app/main_window.py" line="312"/>
         <source>About Hearth</source>
         <translation>Hearth について</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="314"/>
+        <location filename="../../app/main_window.py" line="317"/>
         <source>The model that answers (Ctrl+Shift+M to manage)</source>
         <translation>回答するモデル（Ctrl+Shift+M で管理）</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="315"/>
+        <location filename="../../app/main_window.py" line="318"/>
         <source>Model</source>
         <translation>モデル</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="316"/>
+        <location filename="../../app/main_window.py" line="319"/>
         <source>Models…</source>
         <translation>モデル…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="317"/>
+        <location filename="../../app/main_window.py" line="320"/>
         <source>Add, inspect and switch models (Ctrl+Shift+M)</source>
         <translation>モデルの追加・確認・切り替え (Ctrl+Shift+M)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="318"/>
+        <location filename="../../app/main_window.py" line="321"/>
         <source>Manage models</source>
         <translation>モデルを管理</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="319"/>
+        <location filename="../../app/main_window.py" line="322"/>
         <source>Conversation</source>
         <translation>会話</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="323"/>
+        <location filename="../../app/main_window.py" line="326"/>
         <source>Messages; Ctrl+C copies the selected one, Alt+Left and Alt+Right switch versions</source>
         <translation>メッセージ一覧。Ctrl+C で選択中のメッセージをコピー、Alt+←/→ でバージョンを切り替え</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="326"/>
+        <location filename="../../app/main_window.py" line="329"/>
         <source>Conversation title</source>
         <translation>会話のタイトル</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="329"/>
+        <location filename="../../app/main_window.py" line="332"/>
         <source>&lt;h2&gt;Ask anything.&lt;/h2&gt;&lt;p&gt;Nothing leaves this computer.&lt;/p&gt;&lt;p&gt;Drop an image to ask about it, or a PDF to summarize it.&lt;br&gt;Press F1 for keyboard shortcuts.&lt;/p&gt;</source>
         <translation>&lt;h2&gt;なんでも聞いてください。&lt;/h2&gt;&lt;p&gt;何もこのコンピューターの外に出ません。&lt;/p&gt;&lt;p&gt;画像をドロップすればその画像について質問でき、PDF をドロップすれば要約できます。&lt;br&gt;F1 でキーボードショートカットを表示します。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="334"/>
+        <location filename="../../app/main_window.py" line="337"/>
         <source>Empty conversation</source>
         <translation>空の会話</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="434"/>
+        <location filename="../../app/main_window.py" line="437"/>
         <source>New conversation</source>
         <translation>新しい会話</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="471"/>
+        <location filename="../../app/main_window.py" line="474"/>
         <source>The loaded model cannot see images, so the message was not sent. Choose a model with a vision projector in Models, or remove the images.</source>
         <translation>読み込まれているモデルは画像を見られないため、メッセージは送信されませんでした。「モデル」で視覚プロジェクター付きのモデルを選ぶか、画像を削除してください。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="475"/>
+        <location filename="../../app/main_window.py" line="478"/>
         <source>Send without the images</source>
         <translation>画像なしで送信</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="489"/>
+        <location filename="../../app/main_window.py" line="492"/>
         <source>This message does not fit: the conversation would need about {need} tokens but the model&apos;s context holds {n_ctx}. Hearth never drops earlier messages silently; start a new chat or raise the context size in Settings.</source>
         <translation>このメッセージは収まりません。会話には約 {need} トークンが必要ですが、モデルのコンテキストは {n_ctx} トークンです。Hearth は以前のメッセージを黙って削除しません。新しいチャットを始めるか、設定でコンテキストサイズを大きくしてください。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="499"/>
+        <location filename="../../app/main_window.py" line="502"/>
         <source>The context is nearly full: the answer may stop early when it fills up. Start a new chat to keep going.</source>
         <translation>コンテキストがほぼいっぱいです。いっぱいになると回答が途中で止まることがあります。新しいチャットで続けてください。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="580"/>
+        <location filename="../../app/main_window.py" line="583"/>
         <source>You</source>
         <translation>あなた</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="580"/>
+        <location filename="../../app/main_window.py" line="583"/>
         <source>Hearth</source>
         <translation>Hearth</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="582"/>
+        <location filename="../../app/main_window.py" line="585"/>
         <source>Conversation copied</source>
         <translation>会話をコピーしました</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="617"/>
+        <location filename="../../app/main_window.py" line="620"/>
         <source>Export conversation</source>
         <translation>会話をエクスポート</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="619"/>
+        <location filename="../../app/main_window.py" line="622"/>
         <source>Markdown (*.md);;Web page (*.html);;Hearth JSON (*.json)</source>
         <translation>Markdown (*.md);;Web ページ (*.html);;Hearth JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="624"/>
+        <location filename="../../app/main_window.py" line="627"/>
         <source>Exporting…</source>
         <translation>エクスポートしています…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="628"/>
+        <location filename="../../app/main_window.py" line="631"/>
         <source>Exported to {path}</source>
         <translation>{path} にエクスポートしました</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="649"/>
+        <location filename="../../app/main_window.py" line="652"/>
         <source>This conversation uses {share:.0%} of the model&apos;s context ({used} of {size} tokens). Hearth never drops earlier messages silently: start a new chat, or raise the context size in Settings, before it is full.</source>
         <translation>この会話はモデルのコンテキストの {share:.0%}（{size} トークン中 {used}）を使っています。Hearth は以前のメッセージを黙って削除しません。いっぱいになる前に新しいチャットを始めるか、設定でコンテキストサイズを大きくしてください。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="667"/>
+        <location filename="../../app/main_window.py" line="670"/>
         <source>The attached images will use {tokens} more tokens.</source>
         <translation>添付した画像でさらに {tokens} トークン使います。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="677"/>
+        <location filename="../../app/main_window.py" line="680"/>
         <source>Looking at the image… {done}/{total}</source>
         <translation>画像を見ています… {done}/{total}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="679"/>
+        <location filename="../../app/main_window.py" line="682"/>
         <source>Reading the conversation… {done}/{total}</source>
         <translation>会話を読み込み中… {done}/{total}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="688"/>
+        <location filename="../../app/main_window.py" line="691"/>
         <source>Hearth hit a bug</source>
         <translation>Hearth で不具合が発生しました</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="690"/>
+        <location filename="../../app/main_window.py" line="693"/>
         <source>Something went wrong inside Hearth. Your conversations are saved. Please copy the details below into a bug report.</source>
         <translation>Hearth の内部で問題が起きました。会話は保存されています。下の詳細をコピーして不具合報告に貼り付けてください。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="735"/>
+        <location filename="../../app/main_window.py" line="738"/>
         <source>vision</source>
         <translation>画像対応</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="780"/>
+        <location filename="../../app/main_window.py" line="783"/>
         <source>No usable model was found. Add a Gemma 3 GGUF file in Models.</source>
         <translation>使えるモデルが見つかりません。「モデル」で Gemma 3 の GGUF ファイルを追加してください。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="833"/>
+        <location filename="../../app/main_window.py" line="836"/>
         <source>The model could not be loaded: {reason}</source>
         <translation>モデルを読み込めませんでした：{reason}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="846"/>
+        <location filename="../../app/main_window.py" line="849"/>
         <source>Loading model…</source>
         <translation>モデルを読み込み中…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="846"/>
+        <location filename="../../app/main_window.py" line="849"/>
         <source>No model</source>
         <translation>モデルなし</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="848"/>
+        <location filename="../../app/main_window.py" line="851"/>
         <source>sees images</source>
         <translation>画像対応</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="848"/>
+        <location filename="../../app/main_window.py" line="851"/>
         <source>text only</source>
         <translation>テキストのみ</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="849"/>
+        <location filename="../../app/main_window.py" line="852"/>
         <source>Gemma 3 {label} · {quant} · {ctx} tokens context · {vision}</source>
         <translation>Gemma 3 {label} · {quant} · コンテキスト {ctx} トークン · {vision}</translation>
     </message>
@@ -971,190 +971,425 @@
 <context>
     <name>ModelManagerDialog</name>
     <message>
-        <location filename="../../app/models/model_manager.py" line="133"/>
+        <location filename="../../app/models/model_manager.py" line="243"/>
         <source> (bundled)</source>
         <translation>（同梱）</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="147"/>
+        <location filename="../../app/models/model_manager.py" line="257"/>
         <source>yes</source>
         <translation>はい</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="149"/>
+        <location filename="../../app/models/model_manager.py" line="259"/>
         <source>needs a projector</source>
         <translation>プロジェクターが必要</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="151"/>
+        <location filename="../../app/models/model_manager.py" line="261"/>
         <source>no</source>
         <translation>いいえ</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="200"/>
+        <location filename="../../app/models/model_manager.py" line="315"/>
+        <source>Hearth (bundled)</source>
+        <translation>Hearth（同梱）</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="318"/>
+        <source>Hearth</source>
+        <translation>Hearth</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="322"/>
+        <source>ready</source>
+        <translation>使用可</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="323"/>
+        <source>ready (updated by its app)</source>
+        <translation>使用可（元のアプリで更新済み）</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="324"/>
+        <source>ready (moved)</source>
+        <translation>使用可（移動済み）</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="325"/>
+        <source>missing</source>
+        <translation>見つかりません</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="326"/>
+        <source>cannot be used</source>
+        <translation>使用できません</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="336"/>
+        <source>Looking for models other apps downloaded…</source>
+        <translation>他のアプリがダウンロードしたモデルを探しています…</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="367"/>
+        <source>Found {count} models from other apps ({apps}); they are used in place.</source>
+        <translation>他のアプリのモデルが {count} 個見つかりました（{apps}）。その場所のまま使います。</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="370"/>
+        <source>No models from other apps were found.</source>
+        <translation>他のアプリのモデルは見つかりませんでした。</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="374"/>
+        <source>Missing now: {count} found earlier.</source>
+        <translation>以前に見つかった {count} 個が現在見つかりません。</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="398"/>
+        <source>fits</source>
+        <translation>余裕あり</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="399"/>
+        <source>tight</source>
+        <translation>ぎりぎり</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="400"/>
+        <source>too big</source>
+        <translation>大きすぎる</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="401"/>
+        <source>unknown</source>
+        <translation>不明</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="416"/>
+        <source>Needs about {need} of this computer&apos;s {ram}</source>
+        <translation>このコンピューターの {ram} のうち約 {need} が必要です</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="429"/>
+        <source>downloading {percent}%</source>
+        <translation>ダウンロード中 {percent}%</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="434"/>
+        <source>downloaded</source>
+        <translation>ダウンロード済み</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="438"/>
+        <source>paused at {percent}%</source>
+        <translation>{percent}% で一時停止中</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="440"/>
+        <source>no verified hash</source>
+        <translation>検証済みハッシュなし</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="465"/>
+        <source>Choose a model to download. Hearth connects to the network only when you click Download, and only to {host}.</source>
+        <translation>ダウンロードするモデルを選んでください。Hearth がネットワークに接続するのは「ダウンロード」をクリックしたときだけで、接続先は {host} のみです。</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="477"/>
+        <source>Downloads from {host}: {repo} — {files}</source>
+        <translation>{host} からダウンロード：{repo} — {files}</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="480"/>
+        <source>Licence: {licence} ({url})</source>
+        <translation>ライセンス：{licence}（{url}）</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="489"/>
+        <source>Hearth does not know this file&apos;s published SHA-256 yet, so it will not download it: a file it cannot check is never made usable.</source>
+        <translation>Hearth はこのファイルの公開 SHA-256 をまだ把握していないため、ダウンロードしません。検証できないファイルが使える状態になることはありません。</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="497"/>
+        <source>Resume</source>
+        <translation>再開</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="497"/>
+        <location filename="../../app/models/model_manager.py" line="680"/>
+        <location filename="../../app/models/model_manager.py" line="689"/>
+        <source>Download</source>
+        <translation>ダウンロード</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="522"/>
+        <source>{done} of {total}</source>
+        <translation>{total} 中 {done}</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="529"/>
+        <source>Checking the SHA-256 of the downloaded file…</source>
+        <translation>ダウンロードしたファイルの SHA-256 を確認しています…</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="533"/>
+        <source>Downloaded and verified; the model is listed under On this computer.</source>
+        <translation>ダウンロードと検証が完了しました。モデルは「このコンピューター」に表示されています。</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="541"/>
+        <source>Download cancelled; the partial file was deleted.</source>
+        <translation>ダウンロードをキャンセルし、途中までのファイルを削除しました。</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="543"/>
+        <source>Download paused; Resume continues where it stopped.</source>
+        <translation>ダウンロードを一時停止しました。「再開」で止まったところから続けます。</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="549"/>
+        <source>failed</source>
+        <translation>失敗</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="572"/>
         <source>Vision projector: {name}</source>
         <translation>視覚プロジェクター：{name}</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="202"/>
+        <location filename="../../app/models/model_manager.py" line="574"/>
         <source>No vision projector</source>
         <translation>視覚プロジェクターなし</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="206"/>
+        <location filename="../../app/models/model_manager.py" line="578"/>
+        <source>{path} (kept by {app}, used in place)</source>
+        <translation>{path}（{app} が管理、その場所のまま使用）</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="583"/>
         <source>Estimated memory {memory}</source>
         <translation>推定メモリ {memory}</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="214"/>
-        <location filename="../../app/models/model_manager.py" line="308"/>
+        <location filename="../../app/models/model_manager.py" line="591"/>
+        <location filename="../../app/models/model_manager.py" line="714"/>
         <source>Add a model</source>
         <translation>モデルを追加</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="214"/>
+        <location filename="../../app/models/model_manager.py" line="591"/>
         <source>GGUF models (*.gguf)</source>
         <translation>GGUF モデル (*.gguf)</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="228"/>
+        <location filename="../../app/models/model_manager.py" line="605"/>
         <source>Added {name} with its vision projector {mmproj}.</source>
         <translation>{name} を視覚プロジェクター {mmproj} と一緒に追加しました。</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="233"/>
+        <location filename="../../app/models/model_manager.py" line="610"/>
         <source>Added {name}.</source>
         <translation>{name} を追加しました。</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="247"/>
-        <location filename="../../app/models/model_manager.py" line="313"/>
+        <location filename="../../app/models/model_manager.py" line="624"/>
+        <location filename="../../app/models/model_manager.py" line="719"/>
         <source>Choose the vision projector</source>
         <translation>視覚プロジェクターを選択</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="249"/>
+        <location filename="../../app/models/model_manager.py" line="626"/>
         <source>GGUF projectors (*.gguf)</source>
         <translation>GGUF プロジェクター (*.gguf)</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="285"/>
+        <location filename="../../app/models/model_manager.py" line="662"/>
         <source>Models</source>
         <translation>モデル</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="288"/>
+        <location filename="../../app/models/model_manager.py" line="665"/>
+        <location filename="../../app/models/model_manager.py" line="679"/>
         <source>Model</source>
         <translation>モデル</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="289"/>
+        <location filename="../../app/models/model_manager.py" line="666"/>
         <source>Architecture</source>
         <translation>アーキテクチャ</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="290"/>
+        <location filename="../../app/models/model_manager.py" line="667"/>
         <source>Size</source>
         <translation>サイズ</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="291"/>
+        <location filename="../../app/models/model_manager.py" line="668"/>
         <source>File</source>
         <translation>ファイル</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="292"/>
+        <location filename="../../app/models/model_manager.py" line="669"/>
         <source>Quantization</source>
         <translation>量子化</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="293"/>
+        <location filename="../../app/models/model_manager.py" line="670"/>
         <source>Max context</source>
         <translation>最大コンテキスト</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="294"/>
+        <location filename="../../app/models/model_manager.py" line="671"/>
         <source>Vision</source>
         <translation>画像</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="295"/>
+        <location filename="../../app/models/model_manager.py" line="672"/>
+        <location filename="../../app/models/model_manager.py" line="681"/>
         <source>Estimated RAM</source>
         <translation>推定メモリ</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="298"/>
+        <location filename="../../app/models/model_manager.py" line="673"/>
+        <source>Kept by</source>
+        <translation>管理元</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="674"/>
+        <location filename="../../app/models/model_manager.py" line="684"/>
+        <source>Status</source>
+        <translation>状態</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="682"/>
+        <source>Fits this computer?</source>
+        <translation>このコンピューターで動くか</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="683"/>
+        <source>Licence</source>
+        <translation>ライセンス</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="687"/>
+        <source>Models to download</source>
+        <translation>ダウンロードできるモデル</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="688"/>
+        <source>On this computer</source>
+        <translation>このコンピューター</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="690"/>
+        <source>Look for models from other apps</source>
+        <translation>他のアプリのモデルを探す</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="693"/>
+        <source>Find GGUF models that Ollama, LM Studio, Jan, GPT4All, llama.cpp or the Hugging Face cache downloaded; they are used where they are, not copied</source>
+        <translation>Ollama、LM Studio、Jan、GPT4All、llama.cpp、Hugging Face キャッシュがダウンロードした GGUF モデルを探します。コピーせず、その場所のまま使います</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="697"/>
+        <source>Pause</source>
+        <translation>一時停止</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="698"/>
+        <source>Stop for now; Resume continues where it stopped</source>
+        <translation>いったん止めます。「再開」で止まったところから続けます</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="699"/>
+        <source>Cancel</source>
+        <translation>キャンセル</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="700"/>
+        <source>Stop and delete the partial download</source>
+        <translation>止めて、途中までのダウンロードを削除します</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="702"/>
+        <source>Download the selected model, check its SHA-256, then list it</source>
+        <translation>選んだモデルをダウンロードし、SHA-256 を確認してから一覧に加えます</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="704"/>
         <source>Known models</source>
         <translation>登録済みモデル</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="300"/>
+        <location filename="../../app/models/model_manager.py" line="706"/>
         <source>Double-click a model to use it; drop a .gguf here to add it</source>
         <translation>モデルをダブルクリックで使用、.gguf をここにドロップして追加</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="302"/>
+        <location filename="../../app/models/model_manager.py" line="708"/>
         <source>Estimate memory for a context of</source>
         <translation>次のコンテキストでメモリを推定</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="303"/>
+        <location filename="../../app/models/model_manager.py" line="709"/>
         <source> tokens</source>
         <translation> トークン</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="304"/>
+        <location filename="../../app/models/model_manager.py" line="710"/>
         <source>The context size the memory estimate is for</source>
         <translation>メモリ推定に使うコンテキストサイズ</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="305"/>
+        <location filename="../../app/models/model_manager.py" line="711"/>
         <source>Context size for the estimate</source>
         <translation>推定用のコンテキストサイズ</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="306"/>
+        <location filename="../../app/models/model_manager.py" line="712"/>
         <source>Add a GGUF…</source>
         <translation>GGUF を追加…</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="307"/>
+        <location filename="../../app/models/model_manager.py" line="713"/>
         <source>Add a Gemma 3 GGUF file (its header is checked first)</source>
         <translation>Gemma 3 の GGUF ファイルを追加（最初にヘッダーを検査します）</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="309"/>
+        <location filename="../../app/models/model_manager.py" line="715"/>
         <source>Choose projector…</source>
         <translation>プロジェクターを選択…</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="311"/>
+        <location filename="../../app/models/model_manager.py" line="717"/>
         <source>Pick the vision projector (mmproj) for this model</source>
         <translation>このモデル用の視覚プロジェクター (mmproj) を選択</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="314"/>
+        <location filename="../../app/models/model_manager.py" line="720"/>
         <source>Remove</source>
         <translation>削除</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="315"/>
+        <location filename="../../app/models/model_manager.py" line="721"/>
         <source>Forget this model (the file is not deleted)</source>
         <translation>このモデルを一覧から外します（ファイルは削除しません）</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="316"/>
+        <location filename="../../app/models/model_manager.py" line="722"/>
         <source>Remove the model from the list</source>
         <translation>モデルを一覧から削除</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="317"/>
-        <location filename="../../app/models/model_manager.py" line="319"/>
+        <location filename="../../app/models/model_manager.py" line="723"/>
+        <location filename="../../app/models/model_manager.py" line="725"/>
         <source>Use this model</source>
         <translation>このモデルを使う</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="318"/>
+        <location filename="../../app/models/model_manager.py" line="724"/>
         <source>Load the selected model</source>
         <translation>選択したモデルを読み込む</translation>
     </message>
@@ -1494,68 +1729,68 @@
 <context>
     <name>ShortcutsDialog</name>
     <message>
-        <location filename="../../app/help_dialog.py" line="26"/>
+        <location filename="../../app/help_dialog.py" line="22"/>
         <source>Send the message</source>
         <translation>メッセージを送信</translation>
     </message>
     <message>
-        <location filename="../../app/help_dialog.py" line="27"/>
+        <location filename="../../app/help_dialog.py" line="23"/>
         <source>New line in the message</source>
         <translation>メッセージ内で改行</translation>
     </message>
     <message>
-        <location filename="../../app/help_dialog.py" line="28"/>
+        <location filename="../../app/help_dialog.py" line="24"/>
         <source>Copy the selected message</source>
         <translation>選択中のメッセージをコピー</translation>
     </message>
     <message>
-        <location filename="../../app/help_dialog.py" line="30"/>
+        <location filename="../../app/help_dialog.py" line="26"/>
         <source>Previous / next version of the selected message</source>
         <translation>選択中のメッセージの前/次のバージョン</translation>
     </message>
     <message>
-        <location filename="../../app/help_dialog.py" line="35"/>
+        <location filename="../../app/help_dialog.py" line="31"/>
         <source>Rename the selected conversation</source>
         <translation>選択中の会話の名前を変更</translation>
     </message>
     <message>
-        <location filename="../../app/help_dialog.py" line="37"/>
+        <location filename="../../app/help_dialog.py" line="33"/>
         <source>Delete the selected conversation</source>
         <translation>選択中の会話を削除</translation>
     </message>
     <message>
-        <location filename="../../app/help_dialog.py" line="40"/>
+        <location filename="../../app/help_dialog.py" line="36"/>
         <source>Paste an image or file</source>
         <translation>画像またはファイルを貼り付け</translation>
     </message>
     <message>
-        <location filename="../../app/help_dialog.py" line="41"/>
+        <location filename="../../app/help_dialog.py" line="37"/>
         <source>Move between areas</source>
         <translation>領域間を移動</translation>
     </message>
     <message>
-        <location filename="../../app/help_dialog.py" line="49"/>
-        <location filename="../../app/help_dialog.py" line="60"/>
+        <location filename="../../app/help_dialog.py" line="45"/>
+        <location filename="../../app/help_dialog.py" line="56"/>
         <source>Keyboard shortcuts</source>
         <translation>キーボードショートカット</translation>
     </message>
     <message>
-        <location filename="../../app/help_dialog.py" line="61"/>
+        <location filename="../../app/help_dialog.py" line="57"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../app/help_dialog.py" line="61"/>
+        <location filename="../../app/help_dialog.py" line="57"/>
         <source>Keys</source>
         <translation>キー</translation>
     </message>
     <message>
-        <location filename="../../app/help_dialog.py" line="92"/>
+        <location filename="../../app/help_dialog.py" line="88"/>
         <source>About Hearth</source>
         <translation>Hearth について</translation>
     </message>
     <message>
-        <location filename="../../app/help_dialog.py" line="94"/>
+        <location filename="../../app/help_dialog.py" line="90"/>
         <source>&lt;b&gt;Hearth&lt;/b&gt;&lt;br&gt;An offline assistant for local Gemma 3 models.&lt;br&gt;Nothing you type, drop or store leaves this computer.</source>
         <translation>&lt;b&gt;Hearth&lt;/b&gt;&lt;br&gt;ローカルの Gemma 3 モデルで動くオフラインのアシスタント。&lt;br&gt;入力・ドロップ・保存したものは、何もこのコンピューターの外に出ません。</translation>
     </message>
@@ -1722,62 +1957,62 @@
 <context>
     <name>StatusPanel</name>
     <message>
-        <location filename="../../app/status_panel.py" line="114"/>
+        <location filename="../../app/status_panel.py" line="113"/>
         <source>{tps:.1f} tokens/s</source>
         <translation>{tps:.1f} トークン/秒</translation>
     </message>
     <message>
-        <location filename="../../app/status_panel.py" line="119"/>
+        <location filename="../../app/status_panel.py" line="118"/>
         <source>first token {ttft:.2f} s</source>
         <translation>最初のトークン {ttft:.2f} 秒</translation>
     </message>
     <message>
-        <location filename="../../app/status_panel.py" line="124"/>
+        <location filename="../../app/status_panel.py" line="123"/>
         <source>Generation speed of the last answer</source>
         <translation>直前の回答の生成速度</translation>
     </message>
     <message>
-        <location filename="../../app/status_panel.py" line="127"/>
+        <location filename="../../app/status_panel.py" line="126"/>
         <source>Time from sending to the first word of the last answer (reading the prompt)</source>
         <translation>送信から直前の回答の最初の語までの時間（プロンプトの読み込み）</translation>
     </message>
     <message>
-        <location filename="../../app/status_panel.py" line="133"/>
+        <location filename="../../app/status_panel.py" line="132"/>
         <source>Generation speed</source>
         <translation>生成速度</translation>
     </message>
     <message>
-        <location filename="../../app/status_panel.py" line="136"/>
+        <location filename="../../app/status_panel.py" line="135"/>
         <source>Time to first token</source>
         <translation>最初のトークンまでの時間</translation>
     </message>
     <message>
-        <location filename="../../app/status_panel.py" line="140"/>
+        <location filename="../../app/status_panel.py" line="139"/>
         <source>image encode {s:.2f} s</source>
         <translation>画像エンコード {s:.2f} 秒</translation>
     </message>
     <message>
-        <location filename="../../app/status_panel.py" line="148"/>
+        <location filename="../../app/status_panel.py" line="147"/>
         <source>Time the vision encoder took for the last image</source>
         <translation>直前の画像に視覚エンコーダーがかかった時間</translation>
     </message>
     <message>
-        <location filename="../../app/status_panel.py" line="153"/>
+        <location filename="../../app/status_panel.py" line="152"/>
         <source>Image encode time</source>
         <translation>画像エンコード時間</translation>
     </message>
     <message>
-        <location filename="../../app/status_panel.py" line="155"/>
+        <location filename="../../app/status_panel.py" line="154"/>
         <source>Loading the model…</source>
         <translation>モデルを読み込み中…</translation>
     </message>
     <message>
-        <location filename="../../app/status_panel.py" line="157"/>
+        <location filename="../../app/status_panel.py" line="156"/>
         <source>Loading the model</source>
         <translation>モデルを読み込み中</translation>
     </message>
     <message>
-        <location filename="../../app/status_panel.py" line="159"/>
+        <location filename="../../app/status_panel.py" line="158"/>
         <source>Model</source>
         <translation>モデル</translation>
     </message>
@@ -1785,32 +2020,32 @@
 <context>
     <name>crash</name>
     <message>
-        <location filename="../../app/crash.py" line="53"/>
+        <location filename="../../app/crash.py" line="49"/>
         <source>Copy details</source>
         <translation>詳細をコピー</translation>
     </message>
     <message>
-        <location filename="../../app/crash.py" line="57"/>
+        <location filename="../../app/crash.py" line="53"/>
         <source>Copy the details to the clipboard for a bug report</source>
         <translation>不具合報告用に詳細をクリップボードにコピー</translation>
     </message>
     <message>
-        <location filename="../../app/crash.py" line="81"/>
+        <location filename="../../app/crash.py" line="77"/>
         <source>Hearth crashed last time</source>
         <translation>前回 Hearth が異常終了しました</translation>
     </message>
     <message>
-        <location filename="../../app/crash.py" line="82"/>
+        <location filename="../../app/crash.py" line="78"/>
         <source>Hearth stopped unexpectedly the last time it ran. Your conversations are saved up to the last word written. The technical details are below.</source>
         <translation>前回の実行中に Hearth が予期せず停止しました。会話は最後に書かれた語まで保存されています。技術的な詳細は下にあります。</translation>
     </message>
     <message>
-        <location filename="../../app/crash.py" line="100"/>
+        <location filename="../../app/crash.py" line="96"/>
         <source>Hearth hit a bug</source>
         <translation>Hearth で不具合が発生しました</translation>
     </message>
     <message>
-        <location filename="../../app/crash.py" line="101"/>
+        <location filename="../../app/crash.py" line="97"/>
         <source>Something went wrong inside Hearth. Your conversations are saved. Please copy the details below into a bug report.</source>
         <translation>Hearth の内部で問題が起きました。会話は保存されています。下の詳細をコピーして不具合報告に貼り付けてください。</translation>
     </message>

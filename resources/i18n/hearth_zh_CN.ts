@@ -399,92 +399,92 @@
 <context>
     <name>DocumentController</name>
     <message>
-        <location filename="../../app/documents/controller.py" line="182"/>
+        <location filename="../../app/documents/controller.py" line="186"/>
         <source>{name} has no text Hearth can read (a scanned document?).</source>
         <translation>{name} 中没有 Hearth 能读取的文字（可能是扫描文档？）。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="193"/>
+        <location filename="../../app/documents/controller.py" line="197"/>
         <source>Answering your question about this document was interrupted when Hearth closed. Finished parts are saved.</source>
         <translation>Hearth 关闭时，对此文档问题的回答被中断。已完成的部分已保存。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="200"/>
+        <location filename="../../app/documents/controller.py" line="204"/>
         <source>The summary of this document was interrupted when Hearth closed. Finished parts are saved.</source>
         <translation>Hearth 关闭时此文档的摘要被中断。已完成的部分已保存。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="229"/>
+        <location filename="../../app/documents/controller.py" line="236"/>
         <source>The whole text goes with your next message.</source>
         <translation>全文将随你的下一条消息发送。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="233"/>
+        <location filename="../../app/documents/controller.py" line="240"/>
         <source>Ask your question: Hearth reads the whole document to answer it, with page references.</source>
         <translation>请提问：Hearth 会阅读整个文档来回答，并附页码引用。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="238"/>
+        <location filename="../../app/documents/controller.py" line="245"/>
         <source>Ask your question: the document goes with your next message.</source>
         <translation>请提问：文档将随你的下一条消息发送。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="265"/>
+        <location filename="../../app/documents/controller.py" line="272"/>
         <source>Type your question about {name} first.</source>
         <translation>请先输入关于 {name} 的问题。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="285"/>
+        <location filename="../../app/documents/controller.py" line="292"/>
         <source>{name} is too long for the context, so only the parts that match your question best were sent: {parts}.</source>
         <translation>{name} 太长，无法放入上下文，因此只发送了与你的问题最相关的部分：{parts}。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="327"/>
+        <location filename="../../app/documents/controller.py" line="334"/>
         <source>Reading the scanned pages needs a model that sees images: choose one in Models, then try again.</source>
         <translation>读取扫描页需要能看图的模型：请在“模型”中选择一个，然后重试。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="337"/>
+        <location filename="../../app/documents/controller.py" line="344"/>
         <source>Summarize “{name}”.</source>
         <translation>摘要“{name}”。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="418"/>
+        <location filename="../../app/documents/controller.py" line="428"/>
         <source>The answer is in the chat.</source>
         <translation>回答已放入对话。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="420"/>
+        <location filename="../../app/documents/controller.py" line="430"/>
         <source>The summary is in the chat.</source>
         <translation>摘要已放入对话。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="426"/>
+        <location filename="../../app/documents/controller.py" line="436"/>
         <source>Stopped while reading the scanned pages.</source>
         <translation>在读取扫描页时停止。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="429"/>
+        <location filename="../../app/documents/controller.py" line="439"/>
         <source>Answering stopped after {done} of {total} parts; finished parts are kept.</source>
         <translation>回答在完成 {total} 部分中的 {done} 部分后停止；已完成的部分会保留。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="433"/>
+        <location filename="../../app/documents/controller.py" line="443"/>
         <source>Summary stopped after {done} of {total} parts; finished parts are kept.</source>
         <translation>摘要在完成 {total} 部分中的 {done} 部分后停止；已完成的部分会保留。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="496"/>
+        <location filename="../../app/documents/controller.py" line="506"/>
         <source>The cited document is no longer stored.</source>
         <translation>被引用的文档已不再保存。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="529"/>
+        <location filename="../../app/documents/controller.py" line="539"/>
         <source>This page is a scanned image. The vision model read it for the answer, but its reading is no longer stored.</source>
         <translation>此页是扫描图像。视觉模型曾为回答读取过它，但读取结果已不再保存。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="541"/>
+        <location filename="../../app/documents/controller.py" line="551"/>
         <source>Cited text</source>
         <translation>引用的文字</translation>
     </message>
@@ -608,282 +608,282 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/main_window.py" line="289"/>
+        <location filename="../../app/main_window.py" line="292"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="290"/>
+        <location filename="../../app/main_window.py" line="293"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="291"/>
+        <location filename="../../app/main_window.py" line="294"/>
         <source>&amp;View</source>
         <translation>查看(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="292"/>
+        <location filename="../../app/main_window.py" line="295"/>
         <source>&amp;Models</source>
         <translation>模型(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="293"/>
+        <location filename="../../app/main_window.py" line="296"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="295"/>
+        <location filename="../../app/main_window.py" line="298"/>
         <source>New chat</source>
         <translation>新对话</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="296"/>
+        <location filename="../../app/main_window.py" line="299"/>
         <source>Attach images or documents…</source>
         <translation>附加图像或文档…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="297"/>
+        <location filename="../../app/main_window.py" line="300"/>
         <source>Export conversation…</source>
         <translation>导出对话…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="298"/>
+        <location filename="../../app/main_window.py" line="301"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="299"/>
+        <location filename="../../app/main_window.py" line="302"/>
         <source>Copy conversation</source>
         <translation>复制对话</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="300"/>
+        <location filename="../../app/main_window.py" line="303"/>
         <source>Regenerate the last answer</source>
         <translation>重新生成最后一个回答</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="301"/>
+        <location filename="../../app/main_window.py" line="304"/>
         <source>Stop the answer</source>
         <translation>停止回答</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="302"/>
+        <location filename="../../app/main_window.py" line="305"/>
         <source>Search conversations</source>
         <translation>搜索对话</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="303"/>
+        <location filename="../../app/main_window.py" line="306"/>
         <source>Go to the message box</source>
         <translation>转到消息框</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="304"/>
+        <location filename="../../app/main_window.py" line="307"/>
         <source>Next conversation</source>
         <translation>下一个对话</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="305"/>
+        <location filename="../../app/main_window.py" line="308"/>
         <source>Previous conversation</source>
         <translation>上一个对话</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="306"/>
+        <location filename="../../app/main_window.py" line="309"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="307"/>
+        <location filename="../../app/main_window.py" line="310"/>
         <source>Manage models…</source>
         <translation>管理模型…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="308"/>
+        <location filename="../../app/main_window.py" line="311"/>
         <source>Keyboard shortcuts</source>
         <translation>键盘快捷键</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="309"/>
+        <location filename="../../app/main_window.py" line="312"/>
         <source>About Hearth</source>
         <translation>关于 Hearth</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="314"/>
+        <location filename="../../app/main_window.py" line="317"/>
         <source>The model that answers (Ctrl+Shift+M to manage)</source>
         <translation>负责回答的模型（Ctrl+Shift+M 管理）</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="315"/>
+        <location filename="../../app/main_window.py" line="318"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="316"/>
+        <location filename="../../app/main_window.py" line="319"/>
         <source>Models…</source>
         <translation>模型…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="317"/>
+        <location filename="../../app/main_window.py" line="320"/>
         <source>Add, inspect and switch models (Ctrl+Shift+M)</source>
         <translation>添加、查看和切换模型 (Ctrl+Shift+M)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="318"/>
+        <location filename="../../app/main_window.py" line="321"/>
         <source>Manage models</source>
         <translation>管理模型</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="319"/>
+        <location filename="../../app/main_window.py" line="322"/>
         <source>Conversation</source>
         <translation>对话</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="323"/>
+        <location filename="../../app/main_window.py" line="326"/>
         <source>Messages; Ctrl+C copies the selected one, Alt+Left and Alt+Right switch versions</source>
         <translation>消息；Ctrl+C 复制选中的消息，Alt+左/右 切换版本</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="326"/>
+        <location filename="../../app/main_window.py" line="329"/>
         <source>Conversation title</source>
         <translation>对话标题</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="329"/>
+        <location filename="../../app/main_window.py" line="332"/>
         <source>&lt;h2&gt;Ask anything.&lt;/h2&gt;&lt;p&gt;Nothing leaves this computer.&lt;/p&gt;&lt;p&gt;Drop an image to ask about it, or a PDF to summarize it.&lt;br&gt;Press F1 for keyboard shortcuts.&lt;/p&gt;</source>
         <translation>&lt;h2&gt;尽管问吧。&lt;/h2&gt;&lt;p&gt;所有内容都不会离开这台电脑。&lt;/p&gt;&lt;p&gt;拖入图像即可就图提问，拖入 PDF 即可生成摘要。&lt;br&gt;按 F1 查看键盘快捷键。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="334"/>
+        <location filename="../../app/main_window.py" line="337"/>
         <source>Empty conversation</source>
         <translation>空对话</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="434"/>
+        <location filename="../../app/main_window.py" line="437"/>
         <source>New conversation</source>
         <translation>新对话</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="471"/>
+        <location filename="../../app/main_window.py" line="474"/>
         <source>The loaded model cannot see images, so the message was not sent. Choose a model with a vision projector in Models, or remove the images.</source>
         <translation>当前模型无法识别图像，因此消息未发送。请在“模型”中选择带视觉投影器的模型，或移除图像。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="475"/>
+        <location filename="../../app/main_window.py" line="478"/>
         <source>Send without the images</source>
         <translation>不带图像发送</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="489"/>
+        <location filename="../../app/main_window.py" line="492"/>
         <source>This message does not fit: the conversation would need about {need} tokens but the model&apos;s context holds {n_ctx}. Hearth never drops earlier messages silently; start a new chat or raise the context size in Settings.</source>
         <translation>这条消息放不下：对话约需要 {need} 个词元，而模型的上下文只能容纳 {n_ctx} 个。Hearth 从不悄悄丢弃之前的消息；请开始新对话，或在设置中增大上下文大小。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="499"/>
+        <location filename="../../app/main_window.py" line="502"/>
         <source>The context is nearly full: the answer may stop early when it fills up. Start a new chat to keep going.</source>
         <translation>上下文快满了：用满时回答可能会提前停止。开始新对话即可继续。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="580"/>
+        <location filename="../../app/main_window.py" line="583"/>
         <source>You</source>
         <translation>你</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="580"/>
+        <location filename="../../app/main_window.py" line="583"/>
         <source>Hearth</source>
         <translation>Hearth</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="582"/>
+        <location filename="../../app/main_window.py" line="585"/>
         <source>Conversation copied</source>
         <translation>已复制对话</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="617"/>
+        <location filename="../../app/main_window.py" line="620"/>
         <source>Export conversation</source>
         <translation>导出对话</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="619"/>
+        <location filename="../../app/main_window.py" line="622"/>
         <source>Markdown (*.md);;Web page (*.html);;Hearth JSON (*.json)</source>
         <translation>Markdown (*.md);;网页 (*.html);;Hearth JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="624"/>
+        <location filename="../../app/main_window.py" line="627"/>
         <source>Exporting…</source>
         <translation>正在导出…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="628"/>
+        <location filename="../../app/main_window.py" line="631"/>
         <source>Exported to {path}</source>
         <translation>已导出到 {path}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="649"/>
+        <location filename="../../app/main_window.py" line="652"/>
         <source>This conversation uses {share:.0%} of the model&apos;s context ({used} of {size} tokens). Hearth never drops earlier messages silently: start a new chat, or raise the context size in Settings, before it is full.</source>
         <translation>此对话已使用模型上下文的 {share:.0%}（{size} 个词元中的 {used} 个）。Hearth 从不悄悄丢弃之前的消息：请在上下文用满之前开始新对话，或在设置中增大上下文大小。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="667"/>
+        <location filename="../../app/main_window.py" line="670"/>
         <source>The attached images will use {tokens} more tokens.</source>
         <translation>附加的图像将再占用 {tokens} 个词元。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="677"/>
+        <location filename="../../app/main_window.py" line="680"/>
         <source>Looking at the image… {done}/{total}</source>
         <translation>正在查看图像… {done}/{total}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="679"/>
+        <location filename="../../app/main_window.py" line="682"/>
         <source>Reading the conversation… {done}/{total}</source>
         <translation>正在读取对话… {done}/{total}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="688"/>
+        <location filename="../../app/main_window.py" line="691"/>
         <source>Hearth hit a bug</source>
         <translation>Hearth 遇到了错误</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="690"/>
+        <location filename="../../app/main_window.py" line="693"/>
         <source>Something went wrong inside Hearth. Your conversations are saved. Please copy the details below into a bug report.</source>
         <translation>Hearth 内部出了问题。你的对话已保存。请将下面的详细信息复制到错误报告中。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="735"/>
+        <location filename="../../app/main_window.py" line="738"/>
         <source>vision</source>
         <translation>视觉</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="780"/>
+        <location filename="../../app/main_window.py" line="783"/>
         <source>No usable model was found. Add a Gemma 3 GGUF file in Models.</source>
         <translation>没有找到可用的模型。请在“模型”中添加 Gemma 3 GGUF 文件。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="833"/>
+        <location filename="../../app/main_window.py" line="836"/>
         <source>The model could not be loaded: {reason}</source>
         <translation>无法加载模型：{reason}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="846"/>
+        <location filename="../../app/main_window.py" line="849"/>
         <source>Loading model…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="846"/>
+        <location filename="../../app/main_window.py" line="849"/>
         <source>No model</source>
         <translation>没有模型</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="848"/>
+        <location filename="../../app/main_window.py" line="851"/>
         <source>sees images</source>
         <translation>可识别图像</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="848"/>
+        <location filename="../../app/main_window.py" line="851"/>
         <source>text only</source>
         <translation>仅文本</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="849"/>
+        <location filename="../../app/main_window.py" line="852"/>
         <source>Gemma 3 {label} · {quant} · {ctx} tokens context · {vision}</source>
         <translation>Gemma 3 {label} · {quant} · 上下文 {ctx} 个词元 · {vision}</translation>
     </message>
@@ -971,190 +971,425 @@
 <context>
     <name>ModelManagerDialog</name>
     <message>
-        <location filename="../../app/models/model_manager.py" line="133"/>
+        <location filename="../../app/models/model_manager.py" line="243"/>
         <source> (bundled)</source>
         <translation>（内置）</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="147"/>
+        <location filename="../../app/models/model_manager.py" line="257"/>
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="149"/>
+        <location filename="../../app/models/model_manager.py" line="259"/>
         <source>needs a projector</source>
         <translation>需要投影器</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="151"/>
+        <location filename="../../app/models/model_manager.py" line="261"/>
         <source>no</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="200"/>
+        <location filename="../../app/models/model_manager.py" line="315"/>
+        <source>Hearth (bundled)</source>
+        <translation>Hearth（内置）</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="318"/>
+        <source>Hearth</source>
+        <translation>Hearth</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="322"/>
+        <source>ready</source>
+        <translation>可用</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="323"/>
+        <source>ready (updated by its app)</source>
+        <translation>可用（已由原应用更新）</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="324"/>
+        <source>ready (moved)</source>
+        <translation>可用（已移动）</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="325"/>
+        <source>missing</source>
+        <translation>缺失</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="326"/>
+        <source>cannot be used</source>
+        <translation>无法使用</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="336"/>
+        <source>Looking for models other apps downloaded…</source>
+        <translation>正在查找其他应用下载的模型…</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="367"/>
+        <source>Found {count} models from other apps ({apps}); they are used in place.</source>
+        <translation>找到 {count} 个其他应用的模型（{apps}），将在原位置直接使用。</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="370"/>
+        <source>No models from other apps were found.</source>
+        <translation>未找到其他应用的模型。</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="374"/>
+        <source>Missing now: {count} found earlier.</source>
+        <translation>之前找到的 {count} 个模型现在缺失。</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="398"/>
+        <source>fits</source>
+        <translation>够用</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="399"/>
+        <source>tight</source>
+        <translation>勉强</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="400"/>
+        <source>too big</source>
+        <translation>太大</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="401"/>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="416"/>
+        <source>Needs about {need} of this computer&apos;s {ram}</source>
+        <translation>需要本机 {ram} 中的约 {need}</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="429"/>
+        <source>downloading {percent}%</source>
+        <translation>正在下载 {percent}%</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="434"/>
+        <source>downloaded</source>
+        <translation>已下载</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="438"/>
+        <source>paused at {percent}%</source>
+        <translation>已暂停于 {percent}%</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="440"/>
+        <source>no verified hash</source>
+        <translation>无已验证哈希</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="465"/>
+        <source>Choose a model to download. Hearth connects to the network only when you click Download, and only to {host}.</source>
+        <translation>请选择要下载的模型。只有在您点击“下载”时 Hearth 才会联网，且只连接 {host}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="477"/>
+        <source>Downloads from {host}: {repo} — {files}</source>
+        <translation>从 {host} 下载：{repo} — {files}</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="480"/>
+        <source>Licence: {licence} ({url})</source>
+        <translation>许可证：{licence}（{url}）</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="489"/>
+        <source>Hearth does not know this file&apos;s published SHA-256 yet, so it will not download it: a file it cannot check is never made usable.</source>
+        <translation>Hearth 还不知道此文件公布的 SHA-256，因此不会下载它：无法校验的文件绝不会被设为可用。</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="497"/>
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="497"/>
+        <location filename="../../app/models/model_manager.py" line="680"/>
+        <location filename="../../app/models/model_manager.py" line="689"/>
+        <source>Download</source>
+        <translation>下载</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="522"/>
+        <source>{done} of {total}</source>
+        <translation>{done} / {total}</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="529"/>
+        <source>Checking the SHA-256 of the downloaded file…</source>
+        <translation>正在校验下载文件的 SHA-256…</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="533"/>
+        <source>Downloaded and verified; the model is listed under On this computer.</source>
+        <translation>已下载并校验；模型已列在“本机”中。</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="541"/>
+        <source>Download cancelled; the partial file was deleted.</source>
+        <translation>下载已取消，未完成的文件已删除。</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="543"/>
+        <source>Download paused; Resume continues where it stopped.</source>
+        <translation>下载已暂停；点击“继续”从中断处接着下载。</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="549"/>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="572"/>
         <source>Vision projector: {name}</source>
         <translation>视觉投影器：{name}</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="202"/>
+        <location filename="../../app/models/model_manager.py" line="574"/>
         <source>No vision projector</source>
         <translation>没有视觉投影器</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="206"/>
+        <location filename="../../app/models/model_manager.py" line="578"/>
+        <source>{path} (kept by {app}, used in place)</source>
+        <translation>{path}（由 {app} 管理，在原位置使用）</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="583"/>
         <source>Estimated memory {memory}</source>
         <translation>预计内存 {memory}</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="214"/>
-        <location filename="../../app/models/model_manager.py" line="308"/>
+        <location filename="../../app/models/model_manager.py" line="591"/>
+        <location filename="../../app/models/model_manager.py" line="714"/>
         <source>Add a model</source>
         <translation>添加模型</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="214"/>
+        <location filename="../../app/models/model_manager.py" line="591"/>
         <source>GGUF models (*.gguf)</source>
         <translation>GGUF 模型 (*.gguf)</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="228"/>
+        <location filename="../../app/models/model_manager.py" line="605"/>
         <source>Added {name} with its vision projector {mmproj}.</source>
         <translation>已添加 {name} 及其视觉投影器 {mmproj}。</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="233"/>
+        <location filename="../../app/models/model_manager.py" line="610"/>
         <source>Added {name}.</source>
         <translation>已添加 {name}。</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="247"/>
-        <location filename="../../app/models/model_manager.py" line="313"/>
+        <location filename="../../app/models/model_manager.py" line="624"/>
+        <location filename="../../app/models/model_manager.py" line="719"/>
         <source>Choose the vision projector</source>
         <translation>选择视觉投影器</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="249"/>
+        <location filename="../../app/models/model_manager.py" line="626"/>
         <source>GGUF projectors (*.gguf)</source>
         <translation>GGUF 投影器 (*.gguf)</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="285"/>
+        <location filename="../../app/models/model_manager.py" line="662"/>
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="288"/>
+        <location filename="../../app/models/model_manager.py" line="665"/>
+        <location filename="../../app/models/model_manager.py" line="679"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="289"/>
+        <location filename="../../app/models/model_manager.py" line="666"/>
         <source>Architecture</source>
         <translation>架构</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="290"/>
+        <location filename="../../app/models/model_manager.py" line="667"/>
         <source>Size</source>
         <translation>规模</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="291"/>
+        <location filename="../../app/models/model_manager.py" line="668"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="292"/>
+        <location filename="../../app/models/model_manager.py" line="669"/>
         <source>Quantization</source>
         <translation>量化</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="293"/>
+        <location filename="../../app/models/model_manager.py" line="670"/>
         <source>Max context</source>
         <translation>最大上下文</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="294"/>
+        <location filename="../../app/models/model_manager.py" line="671"/>
         <source>Vision</source>
         <translation>视觉</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="295"/>
+        <location filename="../../app/models/model_manager.py" line="672"/>
+        <location filename="../../app/models/model_manager.py" line="681"/>
         <source>Estimated RAM</source>
         <translation>预计内存</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="298"/>
+        <location filename="../../app/models/model_manager.py" line="673"/>
+        <source>Kept by</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="674"/>
+        <location filename="../../app/models/model_manager.py" line="684"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="682"/>
+        <source>Fits this computer?</source>
+        <translation>本机能否运行</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="683"/>
+        <source>Licence</source>
+        <translation>许可证</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="687"/>
+        <source>Models to download</source>
+        <translation>可下载的模型</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="688"/>
+        <source>On this computer</source>
+        <translation>本机</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="690"/>
+        <source>Look for models from other apps</source>
+        <translation>查找其他应用的模型</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="693"/>
+        <source>Find GGUF models that Ollama, LM Studio, Jan, GPT4All, llama.cpp or the Hugging Face cache downloaded; they are used where they are, not copied</source>
+        <translation>查找 Ollama、LM Studio、Jan、GPT4All、llama.cpp 或 Hugging Face 缓存下载的 GGUF 模型；在原位置使用，不复制</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="697"/>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="698"/>
+        <source>Stop for now; Resume continues where it stopped</source>
+        <translation>暂时停止；点击“继续”从中断处接着下载</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="699"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="700"/>
+        <source>Stop and delete the partial download</source>
+        <translation>停止并删除未完成的下载</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="702"/>
+        <source>Download the selected model, check its SHA-256, then list it</source>
+        <translation>下载所选模型，校验其 SHA-256 后加入列表</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="704"/>
         <source>Known models</source>
         <translation>已知模型</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="300"/>
+        <location filename="../../app/models/model_manager.py" line="706"/>
         <source>Double-click a model to use it; drop a .gguf here to add it</source>
         <translation>双击模型即可使用；将 .gguf 拖到这里即可添加</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="302"/>
+        <location filename="../../app/models/model_manager.py" line="708"/>
         <source>Estimate memory for a context of</source>
         <translation>按以下上下文大小估算内存</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="303"/>
+        <location filename="../../app/models/model_manager.py" line="709"/>
         <source> tokens</source>
         <translation> 个词元</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="304"/>
+        <location filename="../../app/models/model_manager.py" line="710"/>
         <source>The context size the memory estimate is for</source>
         <translation>内存估算所用的上下文大小</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="305"/>
+        <location filename="../../app/models/model_manager.py" line="711"/>
         <source>Context size for the estimate</source>
         <translation>估算用的上下文大小</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="306"/>
+        <location filename="../../app/models/model_manager.py" line="712"/>
         <source>Add a GGUF…</source>
         <translation>添加 GGUF…</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="307"/>
+        <location filename="../../app/models/model_manager.py" line="713"/>
         <source>Add a Gemma 3 GGUF file (its header is checked first)</source>
         <translation>添加 Gemma 3 GGUF 文件（会先检查其文件头）</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="309"/>
+        <location filename="../../app/models/model_manager.py" line="715"/>
         <source>Choose projector…</source>
         <translation>选择投影器…</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="311"/>
+        <location filename="../../app/models/model_manager.py" line="717"/>
         <source>Pick the vision projector (mmproj) for this model</source>
         <translation>为此模型选择视觉投影器 (mmproj)</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="314"/>
+        <location filename="../../app/models/model_manager.py" line="720"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="315"/>
+        <location filename="../../app/models/model_manager.py" line="721"/>
         <source>Forget this model (the file is not deleted)</source>
         <translation>从列表中移除此模型（不会删除文件）</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="316"/>
+        <location filename="../../app/models/model_manager.py" line="722"/>
         <source>Remove the model from the list</source>
         <translation>从列表中移除模型</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="317"/>
-        <location filename="../../app/models/model_manager.py" line="319"/>
+        <location filename="../../app/models/model_manager.py" line="723"/>
+        <location filename="../../app/models/model_manager.py" line="725"/>
         <source>Use this model</source>
         <translation>使用此模型</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="318"/>
+        <location filename="../../app/models/model_manager.py" line="724"/>
         <source>Load the selected model</source>
         <translation>加载选中的模型</translation>
     </message>
@@ -1494,68 +1729,68 @@
 <context>
     <name>ShortcutsDialog</name>
     <message>
-        <location filename="../../app/help_dialog.py" line="26"/>
+        <location filename="../../app/help_dialog.py" line="22"/>
         <source>Send the message</source>
         <translation>发送消息</translation>
     </message>
     <message>
-        <location filename="../../app/help_dialog.py" line="27"/>
+        <location filename="../../app/help_dialog.py" line="23"/>
         <source>New line in the message</source>
         <translation>在消息中换行</translation>
     </message>
     <message>
-        <location filename="../../app/help_dialog.py" line="28"/>
+        <location filename="../../app/help_dialog.py" line="24"/>
         <source>Copy the selected message</source>
         <translation>复制选中的消息</translation>
     </message>
     <message>
-        <location filename="../../app/help_dialog.py" line="30"/>
+        <location filename="../../app/help_dialog.py" line="26"/>
         <source>Previous / next version of the selected message</source>
         <translation>选中消息的上一个/下一个版本</translation>
     </message>
     <message>
-        <location filename="../../app/help_dialog.py" line="35"/>
+        <location filename="../../app/help_dialog.py" line="31"/>
         <source>Rename the selected conversation</source>
         <translation>重命名选中的对话</translation>
     </message>
     <message>
-        <location filename="../../app/help_dialog.py" line="37"/>
+        <location filename="../../app/help_dialog.py" line="33"/>
         <source>Delete the selected conversation</source>
         <translation>删除选中的对话</translation>
     </message>
     <message>
-        <location filename="../../app/help_dialog.py" line="40"/>
+        <location filename="../../app/help_dialog.py" line="36"/>
         <source>Paste an image or file</source>
         <translation>粘贴图像或文件</translation>
     </message>
     <message>
-        <location filename="../../app/help_dialog.py" line="41"/>
+        <location filename="../../app/help_dialog.py" line="37"/>
         <source>Move between areas</source>
         <translation>在各区域间移动</translation>
     </message>
     <message>
-        <location filename="../../app/help_dialog.py" line="49"/>
-        <location filename="../../app/help_dialog.py" line="60"/>
+        <location filename="../../app/help_dialog.py" line="45"/>
+        <location filename="../../app/help_dialog.py" line="56"/>
         <source>Keyboard shortcuts</source>
         <translation>键盘快捷键</translation>
     </message>
     <message>
-        <location filename="../../app/help_dialog.py" line="61"/>
+        <location filename="../../app/help_dialog.py" line="57"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../app/help_dialog.py" line="61"/>
+        <location filename="../../app/help_dialog.py" line="57"/>
         <source>Keys</source>
         <translation>按键</translation>
     </message>
     <message>
-        <location filename="../../app/help_dialog.py" line="92"/>
+        <location filename="../../app/help_dialog.py" line="88"/>
         <source>About Hearth</source>
         <translation>关于 Hearth</translation>
     </message>
     <message>
-        <location filename="../../app/help_dialog.py" line="94"/>
+        <location filename="../../app/help_dialog.py" line="90"/>
         <source>&lt;b&gt;Hearth&lt;/b&gt;&lt;br&gt;An offline assistant for local Gemma 3 models.&lt;br&gt;Nothing you type, drop or store leaves this computer.</source>
         <translation>&lt;b&gt;Hearth&lt;/b&gt;&lt;br&gt;面向本地 Gemma 3 模型的离线助手。&lt;br&gt;你输入、拖入或保存的任何内容都不会离开这台电脑。</translation>
     </message>
@@ -1722,62 +1957,62 @@
 <context>
     <name>StatusPanel</name>
     <message>
-        <location filename="../../app/status_panel.py" line="114"/>
+        <location filename="../../app/status_panel.py" line="113"/>
         <source>{tps:.1f} tokens/s</source>
         <translation>{tps:.1f} 词元/秒</translation>
     </message>
     <message>
-        <location filename="../../app/status_panel.py" line="119"/>
+        <location filename="../../app/status_panel.py" line="118"/>
         <source>first token {ttft:.2f} s</source>
         <translation>首个词元 {ttft:.2f} 秒</translation>
     </message>
     <message>
-        <location filename="../../app/status_panel.py" line="124"/>
+        <location filename="../../app/status_panel.py" line="123"/>
         <source>Generation speed of the last answer</source>
         <translation>上一个回答的生成速度</translation>
     </message>
     <message>
-        <location filename="../../app/status_panel.py" line="127"/>
+        <location filename="../../app/status_panel.py" line="126"/>
         <source>Time from sending to the first word of the last answer (reading the prompt)</source>
         <translation>从发送到上一个回答第一个词的时间（读取提示词）</translation>
     </message>
     <message>
-        <location filename="../../app/status_panel.py" line="133"/>
+        <location filename="../../app/status_panel.py" line="132"/>
         <source>Generation speed</source>
         <translation>生成速度</translation>
     </message>
     <message>
-        <location filename="../../app/status_panel.py" line="136"/>
+        <location filename="../../app/status_panel.py" line="135"/>
         <source>Time to first token</source>
         <translation>首个词元用时</translation>
     </message>
     <message>
-        <location filename="../../app/status_panel.py" line="140"/>
+        <location filename="../../app/status_panel.py" line="139"/>
         <source>image encode {s:.2f} s</source>
         <translation>图像编码 {s:.2f} 秒</translation>
     </message>
     <message>
-        <location filename="../../app/status_panel.py" line="148"/>
+        <location filename="../../app/status_panel.py" line="147"/>
         <source>Time the vision encoder took for the last image</source>
         <translation>视觉编码器处理上一张图像的用时</translation>
     </message>
     <message>
-        <location filename="../../app/status_panel.py" line="153"/>
+        <location filename="../../app/status_panel.py" line="152"/>
         <source>Image encode time</source>
         <translation>图像编码用时</translation>
     </message>
     <message>
-        <location filename="../../app/status_panel.py" line="155"/>
+        <location filename="../../app/status_panel.py" line="154"/>
         <source>Loading the model…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../../app/status_panel.py" line="157"/>
+        <location filename="../../app/status_panel.py" line="156"/>
         <source>Loading the model</source>
         <translation>正在加载模型</translation>
     </message>
     <message>
-        <location filename="../../app/status_panel.py" line="159"/>
+        <location filename="../../app/status_panel.py" line="158"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
@@ -1785,32 +2020,32 @@
 <context>
     <name>crash</name>
     <message>
-        <location filename="../../app/crash.py" line="53"/>
+        <location filename="../../app/crash.py" line="49"/>
         <source>Copy details</source>
         <translation>复制详细信息</translation>
     </message>
     <message>
-        <location filename="../../app/crash.py" line="57"/>
+        <location filename="../../app/crash.py" line="53"/>
         <source>Copy the details to the clipboard for a bug report</source>
         <translation>将详细信息复制到剪贴板，用于错误报告</translation>
     </message>
     <message>
-        <location filename="../../app/crash.py" line="81"/>
+        <location filename="../../app/crash.py" line="77"/>
         <source>Hearth crashed last time</source>
         <translation>Hearth 上次意外退出</translation>
     </message>
     <message>
-        <location filename="../../app/crash.py" line="82"/>
+        <location filename="../../app/crash.py" line="78"/>
         <source>Hearth stopped unexpectedly the last time it ran. Your conversations are saved up to the last word written. The technical details are below.</source>
         <translation>Hearth 上次运行时意外停止。你的对话已保存到最后写下的一个词。技术细节如下。</translation>
     </message>
     <message>
-        <location filename="../../app/crash.py" line="100"/>
+        <location filename="../../app/crash.py" line="96"/>
         <source>Hearth hit a bug</source>
         <translation>Hearth 遇到了错误</translation>
     </message>
     <message>
-        <location filename="../../app/crash.py" line="101"/>
+        <location filename="../../app/crash.py" line="97"/>
         <source>Something went wrong inside Hearth. Your conversations are saved. Please copy the details below into a bug report.</source>
         <translation>Hearth 内部出了问题。你的对话已保存。请将下面的详细信息复制到错误报告中。</translation>
     </message>

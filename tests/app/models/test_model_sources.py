@@ -107,7 +107,7 @@ def test_a_model_the_other_app_deleted_is_shown_as_missing(
     rows = [_cells(dialog.table, row) for row in range(dialog.table.rowCount())]
     (missing,) = [row for row in rows if row[8] == "Ollama"]
     assert missing[0] == "gemma3:270m" and missing[9] == "missing"
-    assert "missing now" in dialog.scan_status.text()
+    assert "Missing now: 1" in dialog.scan_status.text()
     assert "no longer at" in dialog.message.text()
     dialog.table.selectRow(rows.index(missing))
     assert dialog.selected() is None  # a missing model cannot be chosen
