@@ -85,6 +85,8 @@ class ModelManagerDialog(QDialog):
         self.downloads = downloads
         self._scan_job: EngineJob | None = None
         self._scan_checks: list[ReferenceCheck] = []
+        self._refused: list[ReferenceCheck] = []
+        """Files the last scan found but cannot use (their reason is shown, not hidden)."""
         self._download_messages: dict[str, str] = {}
 
         self.table = QTableWidget(0, COLUMNS, self)
@@ -237,6 +239,9 @@ class ModelManagerDialog(QDialog):
         """Draw the table from ``entries`` with the estimates for the chosen context."""
         n_ctx = self.context.value()
         self.unavailable = list(self._registry.unavailable)
+        known = {check.reference.path for check in self.unavailable}
+        known |= {str(entry.path) for entry in self.entries}
+        self.unavailable += [c for c in self._refused if c.reference.path not in known]
         self.table.setRowCount(len(self.entries) + len(self.unavailable))
         for row, entry in enumerate(self.entries):
             info = entry.info
@@ -372,6 +377,11 @@ class ModelManagerDialog(QDialog):
         missing = sum(c.status == "missing" for c in self._scan_checks)
         if missing:
             text += " " + self.tr("Missing now: {count} found earlier.").format(count=missing)
+        self._refused = [c for c in self._scan_checks if c.status == "unusable"]
+        if self._refused:
+            text += " " + self.tr("{count} cannot be used (see the reason under the list).").format(
+                count=len(self._refused)
+            )
         self.scan_status.setText(text)
         self.refresh()
 

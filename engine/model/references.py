@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -121,7 +122,8 @@ class ReferenceStore:
         return references
 
     def save(self, references: Sequence[ModelReference]) -> None:
-        temp = self._file.with_name(self._file.name + ".tmp")
+        # A scan thread and the GUI thread may both save: each writes its own temporary file.
+        temp = self._file.with_name(f"{self._file.name}.{os.getpid()}-{threading.get_ident()}.tmp")
         try:
             self._file.parent.mkdir(parents=True, exist_ok=True)
             temp.write_text(
@@ -204,9 +206,7 @@ class ReferenceStore:
                 match = identities.get(reference.identity)
                 if match is not None and str(match.path) not in claimed:
                     claimed.add(str(match.path))
-                    moved = fresh[str(match.path)]
-                    moved = replace(moved, name=reference.name if not match.name else match.name)
-                    recheck = self.check(moved)
+                    recheck = self.check(fresh[str(match.path)])
                     status: Status = "moved" if recheck.usable else recheck.status
                     message = (
                         f"{reference.name} moved from {reference.path} to {match.path}."

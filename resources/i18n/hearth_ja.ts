@@ -971,425 +971,430 @@
 <context>
     <name>ModelManagerDialog</name>
     <message>
-        <location filename="../../app/models/model_manager.py" line="243"/>
+        <location filename="../../app/models/model_manager.py" line="248"/>
         <source> (bundled)</source>
         <translation>（同梱）</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="257"/>
+        <location filename="../../app/models/model_manager.py" line="262"/>
         <source>yes</source>
         <translation>はい</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="259"/>
+        <location filename="../../app/models/model_manager.py" line="264"/>
         <source>needs a projector</source>
         <translation>プロジェクターが必要</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="261"/>
+        <location filename="../../app/models/model_manager.py" line="266"/>
         <source>no</source>
         <translation>いいえ</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="315"/>
+        <location filename="../../app/models/model_manager.py" line="320"/>
         <source>Hearth (bundled)</source>
         <translation>Hearth（同梱）</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="318"/>
+        <location filename="../../app/models/model_manager.py" line="323"/>
         <source>Hearth</source>
         <translation>Hearth</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="322"/>
+        <location filename="../../app/models/model_manager.py" line="327"/>
         <source>ready</source>
         <translation>使用可</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="323"/>
+        <location filename="../../app/models/model_manager.py" line="328"/>
         <source>ready (updated by its app)</source>
         <translation>使用可（元のアプリで更新済み）</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="324"/>
+        <location filename="../../app/models/model_manager.py" line="329"/>
         <source>ready (moved)</source>
         <translation>使用可（移動済み）</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="325"/>
+        <location filename="../../app/models/model_manager.py" line="330"/>
         <source>missing</source>
         <translation>見つかりません</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="326"/>
+        <location filename="../../app/models/model_manager.py" line="331"/>
         <source>cannot be used</source>
         <translation>使用できません</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="336"/>
+        <location filename="../../app/models/model_manager.py" line="341"/>
         <source>Looking for models other apps downloaded…</source>
         <translation>他のアプリがダウンロードしたモデルを探しています…</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="367"/>
+        <location filename="../../app/models/model_manager.py" line="372"/>
         <source>Found {count} models from other apps ({apps}); they are used in place.</source>
         <translation>他のアプリのモデルが {count} 個見つかりました（{apps}）。その場所のまま使います。</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="370"/>
+        <location filename="../../app/models/model_manager.py" line="375"/>
         <source>No models from other apps were found.</source>
         <translation>他のアプリのモデルは見つかりませんでした。</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="374"/>
+        <location filename="../../app/models/model_manager.py" line="379"/>
         <source>Missing now: {count} found earlier.</source>
         <translation>以前に見つかった {count} 個が現在見つかりません。</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="398"/>
+        <location filename="../../app/models/model_manager.py" line="382"/>
+        <source>{count} cannot be used (see the reason under the list).</source>
+        <translation>{count} 個は使用できません（理由は一覧の下に表示されます）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="408"/>
         <source>fits</source>
         <translation>余裕あり</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="399"/>
+        <location filename="../../app/models/model_manager.py" line="409"/>
         <source>tight</source>
         <translation>ぎりぎり</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="400"/>
+        <location filename="../../app/models/model_manager.py" line="410"/>
         <source>too big</source>
         <translation>大きすぎる</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="401"/>
+        <location filename="../../app/models/model_manager.py" line="411"/>
         <source>unknown</source>
         <translation>不明</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="416"/>
+        <location filename="../../app/models/model_manager.py" line="426"/>
         <source>Needs about {need} of this computer&apos;s {ram}</source>
         <translation>このコンピューターの {ram} のうち約 {need} が必要です</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="429"/>
+        <location filename="../../app/models/model_manager.py" line="439"/>
         <source>downloading {percent}%</source>
         <translation>ダウンロード中 {percent}%</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="434"/>
+        <location filename="../../app/models/model_manager.py" line="444"/>
         <source>downloaded</source>
         <translation>ダウンロード済み</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="438"/>
+        <location filename="../../app/models/model_manager.py" line="448"/>
         <source>paused at {percent}%</source>
         <translation>{percent}% で一時停止中</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="440"/>
+        <location filename="../../app/models/model_manager.py" line="450"/>
         <source>no verified hash</source>
         <translation>検証済みハッシュなし</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="465"/>
+        <location filename="../../app/models/model_manager.py" line="475"/>
         <source>Choose a model to download. Hearth connects to the network only when you click Download, and only to {host}.</source>
         <translation>ダウンロードするモデルを選んでください。Hearth がネットワークに接続するのは「ダウンロード」をクリックしたときだけで、接続先は {host} のみです。</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="477"/>
+        <location filename="../../app/models/model_manager.py" line="487"/>
         <source>Downloads from {host}: {repo} — {files}</source>
         <translation>{host} からダウンロード：{repo} — {files}</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="480"/>
+        <location filename="../../app/models/model_manager.py" line="490"/>
         <source>Licence: {licence} ({url})</source>
         <translation>ライセンス：{licence}（{url}）</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="489"/>
+        <location filename="../../app/models/model_manager.py" line="499"/>
         <source>Hearth does not know this file&apos;s published SHA-256 yet, so it will not download it: a file it cannot check is never made usable.</source>
         <translation>Hearth はこのファイルの公開 SHA-256 をまだ把握していないため、ダウンロードしません。検証できないファイルが使える状態になることはありません。</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="497"/>
+        <location filename="../../app/models/model_manager.py" line="507"/>
         <source>Resume</source>
         <translation>再開</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="497"/>
-        <location filename="../../app/models/model_manager.py" line="680"/>
-        <location filename="../../app/models/model_manager.py" line="689"/>
+        <location filename="../../app/models/model_manager.py" line="507"/>
+        <location filename="../../app/models/model_manager.py" line="690"/>
+        <location filename="../../app/models/model_manager.py" line="699"/>
         <source>Download</source>
         <translation>ダウンロード</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="522"/>
+        <location filename="../../app/models/model_manager.py" line="532"/>
         <source>{done} of {total}</source>
         <translation>{total} 中 {done}</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="529"/>
+        <location filename="../../app/models/model_manager.py" line="539"/>
         <source>Checking the SHA-256 of the downloaded file…</source>
         <translation>ダウンロードしたファイルの SHA-256 を確認しています…</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="533"/>
+        <location filename="../../app/models/model_manager.py" line="543"/>
         <source>Downloaded and verified; the model is listed under On this computer.</source>
         <translation>ダウンロードと検証が完了しました。モデルは「このコンピューター」に表示されています。</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="541"/>
+        <location filename="../../app/models/model_manager.py" line="551"/>
         <source>Download cancelled; the partial file was deleted.</source>
         <translation>ダウンロードをキャンセルし、途中までのファイルを削除しました。</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="543"/>
+        <location filename="../../app/models/model_manager.py" line="553"/>
         <source>Download paused; Resume continues where it stopped.</source>
         <translation>ダウンロードを一時停止しました。「再開」で止まったところから続けます。</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="549"/>
+        <location filename="../../app/models/model_manager.py" line="559"/>
         <source>failed</source>
         <translation>失敗</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="572"/>
+        <location filename="../../app/models/model_manager.py" line="582"/>
         <source>Vision projector: {name}</source>
         <translation>視覚プロジェクター：{name}</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="574"/>
+        <location filename="../../app/models/model_manager.py" line="584"/>
         <source>No vision projector</source>
         <translation>視覚プロジェクターなし</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="578"/>
+        <location filename="../../app/models/model_manager.py" line="588"/>
         <source>{path} (kept by {app}, used in place)</source>
         <translation>{path}（{app} が管理、その場所のまま使用）</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="583"/>
+        <location filename="../../app/models/model_manager.py" line="593"/>
         <source>Estimated memory {memory}</source>
         <translation>推定メモリ {memory}</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="591"/>
-        <location filename="../../app/models/model_manager.py" line="714"/>
+        <location filename="../../app/models/model_manager.py" line="601"/>
+        <location filename="../../app/models/model_manager.py" line="724"/>
         <source>Add a model</source>
         <translation>モデルを追加</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="591"/>
+        <location filename="../../app/models/model_manager.py" line="601"/>
         <source>GGUF models (*.gguf)</source>
         <translation>GGUF モデル (*.gguf)</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="605"/>
+        <location filename="../../app/models/model_manager.py" line="615"/>
         <source>Added {name} with its vision projector {mmproj}.</source>
         <translation>{name} を視覚プロジェクター {mmproj} と一緒に追加しました。</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="610"/>
+        <location filename="../../app/models/model_manager.py" line="620"/>
         <source>Added {name}.</source>
         <translation>{name} を追加しました。</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="624"/>
-        <location filename="../../app/models/model_manager.py" line="719"/>
+        <location filename="../../app/models/model_manager.py" line="634"/>
+        <location filename="../../app/models/model_manager.py" line="729"/>
         <source>Choose the vision projector</source>
         <translation>視覚プロジェクターを選択</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="626"/>
+        <location filename="../../app/models/model_manager.py" line="636"/>
         <source>GGUF projectors (*.gguf)</source>
         <translation>GGUF プロジェクター (*.gguf)</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="662"/>
+        <location filename="../../app/models/model_manager.py" line="672"/>
         <source>Models</source>
         <translation>モデル</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="665"/>
-        <location filename="../../app/models/model_manager.py" line="679"/>
+        <location filename="../../app/models/model_manager.py" line="675"/>
+        <location filename="../../app/models/model_manager.py" line="689"/>
         <source>Model</source>
         <translation>モデル</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="666"/>
+        <location filename="../../app/models/model_manager.py" line="676"/>
         <source>Architecture</source>
         <translation>アーキテクチャ</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="667"/>
+        <location filename="../../app/models/model_manager.py" line="677"/>
         <source>Size</source>
         <translation>サイズ</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="668"/>
+        <location filename="../../app/models/model_manager.py" line="678"/>
         <source>File</source>
         <translation>ファイル</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="669"/>
+        <location filename="../../app/models/model_manager.py" line="679"/>
         <source>Quantization</source>
         <translation>量子化</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="670"/>
+        <location filename="../../app/models/model_manager.py" line="680"/>
         <source>Max context</source>
         <translation>最大コンテキスト</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="671"/>
+        <location filename="../../app/models/model_manager.py" line="681"/>
         <source>Vision</source>
         <translation>画像</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="672"/>
-        <location filename="../../app/models/model_manager.py" line="681"/>
+        <location filename="../../app/models/model_manager.py" line="682"/>
+        <location filename="../../app/models/model_manager.py" line="691"/>
         <source>Estimated RAM</source>
         <translation>推定メモリ</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="673"/>
+        <location filename="../../app/models/model_manager.py" line="683"/>
         <source>Kept by</source>
         <translation>管理元</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="674"/>
         <location filename="../../app/models/model_manager.py" line="684"/>
+        <location filename="../../app/models/model_manager.py" line="694"/>
         <source>Status</source>
         <translation>状態</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="682"/>
+        <location filename="../../app/models/model_manager.py" line="692"/>
         <source>Fits this computer?</source>
         <translation>このコンピューターで動くか</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="683"/>
+        <location filename="../../app/models/model_manager.py" line="693"/>
         <source>Licence</source>
         <translation>ライセンス</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="687"/>
+        <location filename="../../app/models/model_manager.py" line="697"/>
         <source>Models to download</source>
         <translation>ダウンロードできるモデル</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="688"/>
+        <location filename="../../app/models/model_manager.py" line="698"/>
         <source>On this computer</source>
         <translation>このコンピューター</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="690"/>
+        <location filename="../../app/models/model_manager.py" line="700"/>
         <source>Look for models from other apps</source>
         <translation>他のアプリのモデルを探す</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="693"/>
+        <location filename="../../app/models/model_manager.py" line="703"/>
         <source>Find GGUF models that Ollama, LM Studio, Jan, GPT4All, llama.cpp or the Hugging Face cache downloaded; they are used where they are, not copied</source>
         <translation>Ollama、LM Studio、Jan、GPT4All、llama.cpp、Hugging Face キャッシュがダウンロードした GGUF モデルを探します。コピーせず、その場所のまま使います</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="697"/>
+        <location filename="../../app/models/model_manager.py" line="707"/>
         <source>Pause</source>
         <translation>一時停止</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="698"/>
+        <location filename="../../app/models/model_manager.py" line="708"/>
         <source>Stop for now; Resume continues where it stopped</source>
         <translation>いったん止めます。「再開」で止まったところから続けます</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="699"/>
+        <location filename="../../app/models/model_manager.py" line="709"/>
         <source>Cancel</source>
         <translation>キャンセル</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="700"/>
+        <location filename="../../app/models/model_manager.py" line="710"/>
         <source>Stop and delete the partial download</source>
         <translation>止めて、途中までのダウンロードを削除します</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="702"/>
+        <location filename="../../app/models/model_manager.py" line="712"/>
         <source>Download the selected model, check its SHA-256, then list it</source>
         <translation>選んだモデルをダウンロードし、SHA-256 を確認してから一覧に加えます</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="704"/>
+        <location filename="../../app/models/model_manager.py" line="714"/>
         <source>Known models</source>
         <translation>登録済みモデル</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="706"/>
+        <location filename="../../app/models/model_manager.py" line="716"/>
         <source>Double-click a model to use it; drop a .gguf here to add it</source>
         <translation>モデルをダブルクリックで使用、.gguf をここにドロップして追加</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="708"/>
+        <location filename="../../app/models/model_manager.py" line="718"/>
         <source>Estimate memory for a context of</source>
         <translation>次のコンテキストでメモリを推定</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="709"/>
+        <location filename="../../app/models/model_manager.py" line="719"/>
         <source> tokens</source>
         <translation> トークン</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="710"/>
+        <location filename="../../app/models/model_manager.py" line="720"/>
         <source>The context size the memory estimate is for</source>
         <translation>メモリ推定に使うコンテキストサイズ</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="711"/>
+        <location filename="../../app/models/model_manager.py" line="721"/>
         <source>Context size for the estimate</source>
         <translation>推定用のコンテキストサイズ</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="712"/>
+        <location filename="../../app/models/model_manager.py" line="722"/>
         <source>Add a GGUF…</source>
         <translation>GGUF を追加…</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="713"/>
+        <location filename="../../app/models/model_manager.py" line="723"/>
         <source>Add a Gemma 3 GGUF file (its header is checked first)</source>
         <translation>Gemma 3 の GGUF ファイルを追加（最初にヘッダーを検査します）</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="715"/>
+        <location filename="../../app/models/model_manager.py" line="725"/>
         <source>Choose projector…</source>
         <translation>プロジェクターを選択…</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="717"/>
+        <location filename="../../app/models/model_manager.py" line="727"/>
         <source>Pick the vision projector (mmproj) for this model</source>
         <translation>このモデル用の視覚プロジェクター (mmproj) を選択</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="720"/>
+        <location filename="../../app/models/model_manager.py" line="730"/>
         <source>Remove</source>
         <translation>削除</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="721"/>
+        <location filename="../../app/models/model_manager.py" line="731"/>
         <source>Forget this model (the file is not deleted)</source>
         <translation>このモデルを一覧から外します（ファイルは削除しません）</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="722"/>
+        <location filename="../../app/models/model_manager.py" line="732"/>
         <source>Remove the model from the list</source>
         <translation>モデルを一覧から削除</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="723"/>
-        <location filename="../../app/models/model_manager.py" line="725"/>
+        <location filename="../../app/models/model_manager.py" line="733"/>
+        <location filename="../../app/models/model_manager.py" line="735"/>
         <source>Use this model</source>
         <translation>このモデルを使う</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="724"/>
+        <location filename="../../app/models/model_manager.py" line="734"/>
         <source>Load the selected model</source>
         <translation>選択したモデルを読み込む</translation>
     </message>

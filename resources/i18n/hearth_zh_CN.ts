@@ -971,425 +971,430 @@
 <context>
     <name>ModelManagerDialog</name>
     <message>
-        <location filename="../../app/models/model_manager.py" line="243"/>
+        <location filename="../../app/models/model_manager.py" line="248"/>
         <source> (bundled)</source>
         <translation>（内置）</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="257"/>
+        <location filename="../../app/models/model_manager.py" line="262"/>
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="259"/>
+        <location filename="../../app/models/model_manager.py" line="264"/>
         <source>needs a projector</source>
         <translation>需要投影器</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="261"/>
+        <location filename="../../app/models/model_manager.py" line="266"/>
         <source>no</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="315"/>
+        <location filename="../../app/models/model_manager.py" line="320"/>
         <source>Hearth (bundled)</source>
         <translation>Hearth（内置）</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="318"/>
+        <location filename="../../app/models/model_manager.py" line="323"/>
         <source>Hearth</source>
         <translation>Hearth</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="322"/>
+        <location filename="../../app/models/model_manager.py" line="327"/>
         <source>ready</source>
         <translation>可用</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="323"/>
+        <location filename="../../app/models/model_manager.py" line="328"/>
         <source>ready (updated by its app)</source>
         <translation>可用（已由原应用更新）</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="324"/>
+        <location filename="../../app/models/model_manager.py" line="329"/>
         <source>ready (moved)</source>
         <translation>可用（已移动）</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="325"/>
+        <location filename="../../app/models/model_manager.py" line="330"/>
         <source>missing</source>
         <translation>缺失</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="326"/>
+        <location filename="../../app/models/model_manager.py" line="331"/>
         <source>cannot be used</source>
         <translation>无法使用</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="336"/>
+        <location filename="../../app/models/model_manager.py" line="341"/>
         <source>Looking for models other apps downloaded…</source>
         <translation>正在查找其他应用下载的模型…</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="367"/>
+        <location filename="../../app/models/model_manager.py" line="372"/>
         <source>Found {count} models from other apps ({apps}); they are used in place.</source>
         <translation>找到 {count} 个其他应用的模型（{apps}），将在原位置直接使用。</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="370"/>
+        <location filename="../../app/models/model_manager.py" line="375"/>
         <source>No models from other apps were found.</source>
         <translation>未找到其他应用的模型。</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="374"/>
+        <location filename="../../app/models/model_manager.py" line="379"/>
         <source>Missing now: {count} found earlier.</source>
         <translation>之前找到的 {count} 个模型现在缺失。</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="398"/>
+        <location filename="../../app/models/model_manager.py" line="382"/>
+        <source>{count} cannot be used (see the reason under the list).</source>
+        <translation>{count} 个无法使用（原因显示在列表下方）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="408"/>
         <source>fits</source>
         <translation>够用</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="399"/>
+        <location filename="../../app/models/model_manager.py" line="409"/>
         <source>tight</source>
         <translation>勉强</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="400"/>
+        <location filename="../../app/models/model_manager.py" line="410"/>
         <source>too big</source>
         <translation>太大</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="401"/>
+        <location filename="../../app/models/model_manager.py" line="411"/>
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="416"/>
+        <location filename="../../app/models/model_manager.py" line="426"/>
         <source>Needs about {need} of this computer&apos;s {ram}</source>
         <translation>需要本机 {ram} 中的约 {need}</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="429"/>
+        <location filename="../../app/models/model_manager.py" line="439"/>
         <source>downloading {percent}%</source>
         <translation>正在下载 {percent}%</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="434"/>
+        <location filename="../../app/models/model_manager.py" line="444"/>
         <source>downloaded</source>
         <translation>已下载</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="438"/>
+        <location filename="../../app/models/model_manager.py" line="448"/>
         <source>paused at {percent}%</source>
         <translation>已暂停于 {percent}%</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="440"/>
+        <location filename="../../app/models/model_manager.py" line="450"/>
         <source>no verified hash</source>
         <translation>无已验证哈希</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="465"/>
+        <location filename="../../app/models/model_manager.py" line="475"/>
         <source>Choose a model to download. Hearth connects to the network only when you click Download, and only to {host}.</source>
         <translation>请选择要下载的模型。只有在您点击“下载”时 Hearth 才会联网，且只连接 {host}。</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="477"/>
+        <location filename="../../app/models/model_manager.py" line="487"/>
         <source>Downloads from {host}: {repo} — {files}</source>
         <translation>从 {host} 下载：{repo} — {files}</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="480"/>
+        <location filename="../../app/models/model_manager.py" line="490"/>
         <source>Licence: {licence} ({url})</source>
         <translation>许可证：{licence}（{url}）</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="489"/>
+        <location filename="../../app/models/model_manager.py" line="499"/>
         <source>Hearth does not know this file&apos;s published SHA-256 yet, so it will not download it: a file it cannot check is never made usable.</source>
         <translation>Hearth 还不知道此文件公布的 SHA-256，因此不会下载它：无法校验的文件绝不会被设为可用。</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="497"/>
+        <location filename="../../app/models/model_manager.py" line="507"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="497"/>
-        <location filename="../../app/models/model_manager.py" line="680"/>
-        <location filename="../../app/models/model_manager.py" line="689"/>
+        <location filename="../../app/models/model_manager.py" line="507"/>
+        <location filename="../../app/models/model_manager.py" line="690"/>
+        <location filename="../../app/models/model_manager.py" line="699"/>
         <source>Download</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="522"/>
+        <location filename="../../app/models/model_manager.py" line="532"/>
         <source>{done} of {total}</source>
         <translation>{done} / {total}</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="529"/>
+        <location filename="../../app/models/model_manager.py" line="539"/>
         <source>Checking the SHA-256 of the downloaded file…</source>
         <translation>正在校验下载文件的 SHA-256…</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="533"/>
+        <location filename="../../app/models/model_manager.py" line="543"/>
         <source>Downloaded and verified; the model is listed under On this computer.</source>
         <translation>已下载并校验；模型已列在“本机”中。</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="541"/>
+        <location filename="../../app/models/model_manager.py" line="551"/>
         <source>Download cancelled; the partial file was deleted.</source>
         <translation>下载已取消，未完成的文件已删除。</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="543"/>
+        <location filename="../../app/models/model_manager.py" line="553"/>
         <source>Download paused; Resume continues where it stopped.</source>
         <translation>下载已暂停；点击“继续”从中断处接着下载。</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="549"/>
+        <location filename="../../app/models/model_manager.py" line="559"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="572"/>
+        <location filename="../../app/models/model_manager.py" line="582"/>
         <source>Vision projector: {name}</source>
         <translation>视觉投影器：{name}</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="574"/>
+        <location filename="../../app/models/model_manager.py" line="584"/>
         <source>No vision projector</source>
         <translation>没有视觉投影器</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="578"/>
+        <location filename="../../app/models/model_manager.py" line="588"/>
         <source>{path} (kept by {app}, used in place)</source>
         <translation>{path}（由 {app} 管理，在原位置使用）</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="583"/>
+        <location filename="../../app/models/model_manager.py" line="593"/>
         <source>Estimated memory {memory}</source>
         <translation>预计内存 {memory}</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="591"/>
-        <location filename="../../app/models/model_manager.py" line="714"/>
+        <location filename="../../app/models/model_manager.py" line="601"/>
+        <location filename="../../app/models/model_manager.py" line="724"/>
         <source>Add a model</source>
         <translation>添加模型</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="591"/>
+        <location filename="../../app/models/model_manager.py" line="601"/>
         <source>GGUF models (*.gguf)</source>
         <translation>GGUF 模型 (*.gguf)</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="605"/>
+        <location filename="../../app/models/model_manager.py" line="615"/>
         <source>Added {name} with its vision projector {mmproj}.</source>
         <translation>已添加 {name} 及其视觉投影器 {mmproj}。</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="610"/>
+        <location filename="../../app/models/model_manager.py" line="620"/>
         <source>Added {name}.</source>
         <translation>已添加 {name}。</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="624"/>
-        <location filename="../../app/models/model_manager.py" line="719"/>
+        <location filename="../../app/models/model_manager.py" line="634"/>
+        <location filename="../../app/models/model_manager.py" line="729"/>
         <source>Choose the vision projector</source>
         <translation>选择视觉投影器</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="626"/>
+        <location filename="../../app/models/model_manager.py" line="636"/>
         <source>GGUF projectors (*.gguf)</source>
         <translation>GGUF 投影器 (*.gguf)</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="662"/>
+        <location filename="../../app/models/model_manager.py" line="672"/>
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="665"/>
-        <location filename="../../app/models/model_manager.py" line="679"/>
+        <location filename="../../app/models/model_manager.py" line="675"/>
+        <location filename="../../app/models/model_manager.py" line="689"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="666"/>
+        <location filename="../../app/models/model_manager.py" line="676"/>
         <source>Architecture</source>
         <translation>架构</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="667"/>
+        <location filename="../../app/models/model_manager.py" line="677"/>
         <source>Size</source>
         <translation>规模</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="668"/>
+        <location filename="../../app/models/model_manager.py" line="678"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="669"/>
+        <location filename="../../app/models/model_manager.py" line="679"/>
         <source>Quantization</source>
         <translation>量化</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="670"/>
+        <location filename="../../app/models/model_manager.py" line="680"/>
         <source>Max context</source>
         <translation>最大上下文</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="671"/>
+        <location filename="../../app/models/model_manager.py" line="681"/>
         <source>Vision</source>
         <translation>视觉</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="672"/>
-        <location filename="../../app/models/model_manager.py" line="681"/>
+        <location filename="../../app/models/model_manager.py" line="682"/>
+        <location filename="../../app/models/model_manager.py" line="691"/>
         <source>Estimated RAM</source>
         <translation>预计内存</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="673"/>
+        <location filename="../../app/models/model_manager.py" line="683"/>
         <source>Kept by</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="674"/>
         <location filename="../../app/models/model_manager.py" line="684"/>
+        <location filename="../../app/models/model_manager.py" line="694"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="682"/>
+        <location filename="../../app/models/model_manager.py" line="692"/>
         <source>Fits this computer?</source>
         <translation>本机能否运行</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="683"/>
+        <location filename="../../app/models/model_manager.py" line="693"/>
         <source>Licence</source>
         <translation>许可证</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="687"/>
+        <location filename="../../app/models/model_manager.py" line="697"/>
         <source>Models to download</source>
         <translation>可下载的模型</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="688"/>
+        <location filename="../../app/models/model_manager.py" line="698"/>
         <source>On this computer</source>
         <translation>本机</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="690"/>
+        <location filename="../../app/models/model_manager.py" line="700"/>
         <source>Look for models from other apps</source>
         <translation>查找其他应用的模型</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="693"/>
+        <location filename="../../app/models/model_manager.py" line="703"/>
         <source>Find GGUF models that Ollama, LM Studio, Jan, GPT4All, llama.cpp or the Hugging Face cache downloaded; they are used where they are, not copied</source>
         <translation>查找 Ollama、LM Studio、Jan、GPT4All、llama.cpp 或 Hugging Face 缓存下载的 GGUF 模型；在原位置使用，不复制</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="697"/>
+        <location filename="../../app/models/model_manager.py" line="707"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="698"/>
+        <location filename="../../app/models/model_manager.py" line="708"/>
         <source>Stop for now; Resume continues where it stopped</source>
         <translation>暂时停止；点击“继续”从中断处接着下载</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="699"/>
+        <location filename="../../app/models/model_manager.py" line="709"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="700"/>
+        <location filename="../../app/models/model_manager.py" line="710"/>
         <source>Stop and delete the partial download</source>
         <translation>停止并删除未完成的下载</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="702"/>
+        <location filename="../../app/models/model_manager.py" line="712"/>
         <source>Download the selected model, check its SHA-256, then list it</source>
         <translation>下载所选模型，校验其 SHA-256 后加入列表</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="704"/>
+        <location filename="../../app/models/model_manager.py" line="714"/>
         <source>Known models</source>
         <translation>已知模型</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="706"/>
+        <location filename="../../app/models/model_manager.py" line="716"/>
         <source>Double-click a model to use it; drop a .gguf here to add it</source>
         <translation>双击模型即可使用；将 .gguf 拖到这里即可添加</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="708"/>
+        <location filename="../../app/models/model_manager.py" line="718"/>
         <source>Estimate memory for a context of</source>
         <translation>按以下上下文大小估算内存</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="709"/>
+        <location filename="../../app/models/model_manager.py" line="719"/>
         <source> tokens</source>
         <translation> 个词元</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="710"/>
+        <location filename="../../app/models/model_manager.py" line="720"/>
         <source>The context size the memory estimate is for</source>
         <translation>内存估算所用的上下文大小</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="711"/>
+        <location filename="../../app/models/model_manager.py" line="721"/>
         <source>Context size for the estimate</source>
         <translation>估算用的上下文大小</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="712"/>
+        <location filename="../../app/models/model_manager.py" line="722"/>
         <source>Add a GGUF…</source>
         <translation>添加 GGUF…</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="713"/>
+        <location filename="../../app/models/model_manager.py" line="723"/>
         <source>Add a Gemma 3 GGUF file (its header is checked first)</source>
         <translation>添加 Gemma 3 GGUF 文件（会先检查其文件头）</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="715"/>
+        <location filename="../../app/models/model_manager.py" line="725"/>
         <source>Choose projector…</source>
         <translation>选择投影器…</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="717"/>
+        <location filename="../../app/models/model_manager.py" line="727"/>
         <source>Pick the vision projector (mmproj) for this model</source>
         <translation>为此模型选择视觉投影器 (mmproj)</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="720"/>
+        <location filename="../../app/models/model_manager.py" line="730"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="721"/>
+        <location filename="../../app/models/model_manager.py" line="731"/>
         <source>Forget this model (the file is not deleted)</source>
         <translation>从列表中移除此模型（不会删除文件）</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="722"/>
+        <location filename="../../app/models/model_manager.py" line="732"/>
         <source>Remove the model from the list</source>
         <translation>从列表中移除模型</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="723"/>
-        <location filename="../../app/models/model_manager.py" line="725"/>
+        <location filename="../../app/models/model_manager.py" line="733"/>
+        <location filename="../../app/models/model_manager.py" line="735"/>
         <source>Use this model</source>
         <translation>使用此模型</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="724"/>
+        <location filename="../../app/models/model_manager.py" line="734"/>
         <source>Load the selected model</source>
         <translation>加载选中的模型</translation>
     </message>

@@ -223,3 +223,20 @@ def test_the_shipped_catalogue_shows_fit_for_this_machine(
     assert fits["Gemma 3 1B instruct (Q4_K_M)"] == "fits"
     dialog.catalog_table.selectRow(0)
     assert "Downloads from huggingface.co" in dialog.download_info.text()
+
+
+def test_a_found_file_that_cannot_be_used_is_listed_with_its_reason(
+    qtbot: QtBot, tmp_path: Path, model_path: Path
+) -> None:
+    folder = tmp_path / "lmstudio" / "someone" / "repo"
+    folder.mkdir(parents=True)
+    with model_path.open("rb") as source:
+        (folder / "cut-short.gguf").write_bytes(source.read(1 << 20))
+    dialog = make_dialog(
+        qtbot, tmp_path, model_path, roots=[SearchRoot("LM Studio", tmp_path / "lmstudio")]
+    )
+    rows = [_cells(dialog.table, row) for row in range(dialog.table.rowCount())]
+    (refused,) = [row for row in rows if row[8] == "LM Studio"]
+    assert refused[0] == "cut-short" and refused[9] == "cannot be used"
+    assert "1 cannot be used" in dialog.scan_status.text()
+    assert "cut-short.gguf" in dialog.message.text()
