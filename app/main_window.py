@@ -76,6 +76,8 @@ class MainWindow(QMainWindow):
         self._loaded = False
         self._load_job: EngineJob | None = None
         self._downloads: DownloadController | None = None
+        self._discover_job: EngineJob | None = None
+        self._looked_for_models = False
         self._counter: TokenCounter | None = None
         self._context_used = 0
         self._closing = False
@@ -842,6 +844,28 @@ class MainWindow(QMainWindow):
         self._load_job = None
         self.status.set_loading(False)
         self._update_busy()
+        if not self._looked_for_models:
+            self._looked_for_models = True
+            self.look_for_other_apps_models()
+
+    def look_for_other_apps_models(self) -> None:
+        """Find models other apps downloaded (in the background, once after start-up), so
+        the picker offers them without a visit to the model manager."""
+        registry = self.context.registry
+        if not registry.search_roots or self._discover_job is not None or self._closing:
+            return
+        job = EngineJob(registry.discover, self)
+        job.finished.connect(self._on_discovered)
+        self._discover_job = job
+        job.start()
+
+    def _on_discovered(self) -> None:
+        job = self._discover_job
+        self._discover_job = None
+        if job is not None:
+            job.deleteLater()
+        if not self._closing:
+            self._fill_picker(self.context.registry.entries())
 
     def _update_model_label(self) -> None:
         info = self.model_info
@@ -967,6 +991,8 @@ class MainWindow(QMainWindow):
         self._file_tasks.close()  # an export or a send being saved finishes first
         if self._load_job is not None:
             self._load_job.wait(60000)
+        if self._discover_job is not None:
+            self._discover_job.wait(30000)
         if self._downloads is not None:
             self._downloads.shutdown()  # paused: the part is kept and resumes next time
         manager = getattr(self, "model_manager", None)

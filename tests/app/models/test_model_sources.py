@@ -15,6 +15,7 @@ from engine.model.bundled import sha256_file
 from engine.model.discovery import SearchRoot
 from engine.model.download_catalog import DownloadableModel, DownloadFile
 from engine.settings import Settings
+from tests.app.conftest import WindowFactory
 from tests.engine.model.file_server import FileServer, serve
 from tests.engine.model.test_discovery import build_ollama
 
@@ -240,3 +241,17 @@ def test_a_found_file_that_cannot_be_used_is_listed_with_its_reason(
     assert refused[0] == "cut-short" and refused[9] == "cannot be used"
     assert "1 cannot be used" in dialog.scan_status.text()
     assert "cut-short.gguf" in dialog.message.text()
+
+
+@pytest.mark.model
+def test_the_window_offers_found_models_in_its_picker(
+    qtbot: QtBot, make_window: WindowFactory, tmp_path: Path, model_path: Path
+) -> None:
+    store = tmp_path / "ollama"
+    blob = build_ollama(store, model_path, name="gemma3", tag="found")
+    window = make_window()
+    window.context.registry.search_roots = (SearchRoot("Ollama", store, "ollama"),)
+    window.look_for_other_apps_models()  # what start-up does once the first model is loaded
+    qtbot.waitUntil(lambda: window._discover_job is None, timeout=30000)
+    paths = [window.model_picker.itemData(i) for i in range(window.model_picker.count())]
+    assert str(blob) in paths
