@@ -31,6 +31,11 @@ from urllib.parse import urlsplit
 
 import httpx
 
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: no advisory locks, one window at a time
+    fcntl = None  # type: ignore[assignment]
+
 from engine.errors import Cancelled, HearthError
 from engine.model.download_catalog import DownloadFile
 from engine.model.memory import format_bytes
@@ -46,6 +51,7 @@ __all__ = [
 ]
 
 PART_SUFFIX: Final = ".part"
+LOCK_SUFFIX: Final = ".part.lock"
 SIDECAR_SUFFIX: Final = ".part.json"
 SPACE_MARGIN: Final = 64 << 20  # never fill the disk to the last byte
 _BLOCK: Final = 1 << 20
@@ -202,20 +208,27 @@ class Downloader:
                 the connection failed repeatedly (the part is kept), or the hash did not
                 match (the part is deleted); one sentence each.
         """
-        name = file.target_name
         if file.sha256 is None:
             raise HearthError(
                 f"Hearth does not know the published SHA-256 of {file.file}, so it will not "
                 "download it: a file it cannot check is never made usable."
             )
-        started = time.monotonic()
-        target = self.target(file)
         try:
             self.models_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         except OSError as exc:
             raise HearthError(
                 f"Cannot create the models folder {self.models_dir}: {exc.strerror}."
             ) from exc
+        with _exclusive(self.models_dir / (file.target_name + LOCK_SUFFIX), file.target_name):
+            yield from self._download(file, cancelled)
+
+    def _download(
+        self, file: DownloadFile, cancelled: Callable[[], bool]
+    ) -> Iterator[DownloadEvent]:
+        name = file.target_name
+        assert file.sha256 is not None
+        started = time.monotonic()
+        target = self.target(file)
         if target.exists():
             if _sha256_of(target) == file.sha256:
                 size = target.stat().st_size
@@ -364,6 +377,31 @@ class Downloader:
                 "asks you to accept its licence and sign in first."
             )
         raise HearthError(f"{self.host} answered HTTP {status} for {file.file}; try again later.")
+
+
+@contextlib.contextmanager
+def _exclusive(lock_path: Path, name: str) -> Iterator[None]:
+    """Hold ``lock_path`` while one download of ``name`` runs, so a second Hearth window (or
+    process) cannot write into the same part; the lock file is removed afterwards."""
+    try:
+        handle = lock_path.open("a+")
+    except OSError as exc:
+        raise HearthError(f"Cannot write in {lock_path.parent}: {exc.strerror}.") from exc
+    try:
+        if fcntl is not None:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                handle.close()
+                raise HearthError(
+                    f"{name} is already being downloaded by another Hearth window."
+                ) from None
+        try:
+            yield
+        finally:
+            lock_path.unlink(missing_ok=True)
+    finally:
+        handle.close()
 
 
 def _range_start(response: httpx.Response) -> int | None:

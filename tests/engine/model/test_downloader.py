@@ -190,3 +190,18 @@ def test_unreachable_server_keeps_nothing_half_done(tmp_path: Path, model_path: 
     with pytest.raises(HearthError, match=r"could not be reached"):
         run(downloader, entry(model_path, model_sha))
     assert not (tmp_path / "models" / "gemma-3-270m.gguf").exists()
+
+
+def test_a_second_download_of_the_same_file_is_refused_while_one_runs(
+    tmp_path: Path, server: FileServer, model_path: Path, model_sha: str
+) -> None:
+    file = entry(model_path, model_sha)
+    first = Downloader(tmp_path / "models", server.base_url, chunk_size=CHUNK)
+    running = first.download(file)
+    assert isinstance(next(running), DownloadStarted)  # holds the lock from here on
+    second = Downloader(tmp_path / "models", server.base_url)
+    with pytest.raises(HearthError, match="already being downloaded"):
+        run(second, file)
+    events = list(running)
+    assert isinstance(events[-1], DownloadFinished)
+    assert sorted(p.name for p in (tmp_path / "models").iterdir()) == ["gemma-3-270m.gguf"]
