@@ -21,6 +21,7 @@ import os
 import threading
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Final, Literal
 
@@ -76,6 +77,14 @@ def validate_model_file(path: Path) -> GGUFInfo:
     info = read_gguf_header(path)
     model_limits(info)  # refuses a projector or a model without a context length
     return info
+
+
+@lru_cache(maxsize=256)
+def _header(path: str, size: int, mtime_ns: int) -> GGUFInfo:
+    """``validate_model_file`` once per file version: a Gemma header holds a 262,144-token
+    vocabulary, and the model list is redrawn often. Refusals are not cached."""
+    del size, mtime_ns  # part of the cache key only
+    return validate_model_file(Path(path))
 
 
 def _stat(path: Path) -> os.stat_result | None:
@@ -157,7 +166,7 @@ class ReferenceStore:
                 reference, size=info.st_size, mtime_ns=info.st_mtime_ns, identity=identity
             )
         try:
-            header = validate_model_file(path)
+            header = _header(str(path), info.st_size, info.st_mtime_ns)
         except HearthError as exc:
             return ReferenceCheck(current, "unusable", str(exc))
         return ReferenceCheck(current, status, "", header)
