@@ -21,7 +21,7 @@ from engine.model.discovery import SearchRoot, discover
 from engine.model.gguf_header import GGUFInfo, read_gguf_header
 from engine.model.memory import MemoryEstimate, estimate_memory
 from engine.model.pairing import find_projector
-from engine.model.references import ReferenceCheck, ReferenceStore
+from engine.model.references import ReferenceCheck, ReferenceStore, projector_fits
 
 REGISTRY_FILENAME = "models.json"
 
@@ -204,8 +204,8 @@ class ModelRegistry:
                 continue
             seen.add(key)
             mmproj = Path(reference.mmproj) if reference.mmproj else None
-            if mmproj is not None and not mmproj.exists():
-                mmproj = None
+            if mmproj is not None and not projector_fits(path, mmproj):
+                mmproj = None  # gone, or not a projector Hearth can pair with this model
             if mmproj is None:
                 try:
                     mmproj = find_projector(path, check.info)

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Final, Literal
 
 from engine.errors import HearthError
-from engine.model.catalog import model_limits
+from engine.model.catalog import check_mmproj_pair, model_limits
 from engine.model.discovery import FoundModel
 from engine.model.gguf_header import GGUFInfo, read_gguf_header
 from engine.model.identity import model_identity
@@ -37,6 +37,7 @@ __all__ = [
     "ReferenceCheck",
     "ReferenceStore",
     "Status",
+    "projector_fits",
     "validate_model_file",
 ]
 
@@ -85,6 +86,35 @@ def _header(path: str, size: int, mtime_ns: int) -> GGUFInfo:
     vocabulary, and the model list is redrawn often. Refusals are not cached."""
     del size, mtime_ns  # part of the cache key only
     return validate_model_file(Path(path))
+
+
+@lru_cache(maxsize=256)
+def _pair_fits(
+    model: str, model_key: tuple[int, int], mmproj: str, mmproj_key: tuple[int, int], text: bool
+) -> bool:
+    try:
+        check_mmproj_pair(
+            _header(model, *model_key), read_gguf_header(mmproj), allow_text_only=text
+        )
+    except HearthError:
+        return False
+    del mmproj_key  # part of the cache key only
+    return True
+
+
+def _key(path: Path) -> tuple[int, int]:
+    info = os.stat(path)
+    return info.st_size, info.st_mtime_ns
+
+
+def projector_fits(model: Path, mmproj: Path, *, allow_text_only: bool = False) -> bool:
+    """Whether the projector another app pairs with a model (Ollama's projector layer) is
+    one Hearth can use with it; checked once per file version. ``allow_text_only``: see
+    ``check_mmproj_pair`` (test fixtures only)."""
+    try:
+        return _pair_fits(str(model), _key(model), str(mmproj), _key(mmproj), allow_text_only)
+    except OSError:
+        return False
 
 
 def _stat(path: Path) -> os.stat_result | None:

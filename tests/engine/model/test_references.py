@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from engine.model.discovery import SearchRoot, discover
 from engine.model.identity import model_identity
-from engine.model.references import ReferenceStore
+from engine.model.references import ReferenceStore, projector_fits
 from tests.engine.model.test_discovery import build_hf_cache, build_ollama, place
 
 
@@ -109,3 +110,18 @@ def test_a_damaged_references_file_loses_only_the_damaged_records(tmp_path: Path
     assert [ref.path for ref in ReferenceStore(data).load()] == ["/m.gguf"]
     (data / "found-models.json").write_text("{{{")
     assert ReferenceStore(data).load() == []
+
+
+def test_an_ollama_projector_is_used_only_when_it_fits_the_model(
+    tmp_path: Path, model_path: Path, tiny_mmproj_path: Path, write_mmproj: Callable[..., Path]
+) -> None:
+    store = tmp_path / "ollama"
+    blob = build_ollama(store, model_path, projector=tiny_mmproj_path)
+    (item,) = discover([SearchRoot("Ollama", store, "ollama")])
+    assert item.mmproj is not None
+    assert projector_fits(blob, item.mmproj, allow_text_only=True)
+    # The 270M is a text-only size: without the test allowance the pair is refused.
+    assert not projector_fits(blob, item.mmproj)
+    wrong = write_mmproj(tmp_path / "wide.gguf", projection_dim=1024)
+    assert not projector_fits(blob, wrong, allow_text_only=True)
+    assert not projector_fits(blob, tmp_path / "gone.gguf")
