@@ -448,6 +448,8 @@ class ModelManagerDialog(QDialog):
             return self.tr("paused at {percent}%").format(percent=percent)
         if not model.verifiable:
             return self.tr("no verified hash")
+        if not model.runnable:
+            return self.tr("not supported yet")
         return ""
 
     def selected_download(self) -> DownloadableModel | None:
@@ -500,9 +502,17 @@ class ModelManagerDialog(QDialog):
                     "download it: a file it cannot check is never made usable."
                 )
             )
+        if not model.runnable:
+            lines.append(
+                self.tr(
+                    "This version of Hearth cannot run the {arch} architecture yet, so it does "
+                    "not download it."
+                ).format(arch=model.architecture)
+            )
         self.download_info.setText("\n".join(lines))
         this_running = running and active is not None and active.id == model.id
-        self.download_button.setEnabled(model.verifiable and not running and not have)
+        usable = model.verifiable and model.runnable
+        self.download_button.setEnabled(usable and not running and not have)
         self.download_button.setText(
             self.tr("Resume") if partial and not this_running else self.tr("Download")
         )
@@ -514,7 +524,7 @@ class ModelManagerDialog(QDialog):
 
     def _download(self) -> None:
         model = self.selected_download()
-        if model is None or not model.verifiable:
+        if model is None or not model.verifiable or not model.runnable:
             return
         self._download_messages.pop(model.id, None)
         self.download_message.setText("")

@@ -21,7 +21,7 @@ from urllib.parse import quote, urlsplit
 
 from engine.errors import HearthError
 from engine.model.catalog import GEMMA3_SIZES
-from engine.model.gguf_header import GGUFInfo
+from engine.model.gguf_header import TEXT_ARCHITECTURES, GGUFInfo
 from engine.model.memory import MemoryEstimate, estimate_memory
 
 __all__ = [
@@ -99,6 +99,16 @@ class DownloadableModel:
     def verifiable(self) -> bool:
         """Every file has a published hash Hearth knows: only then is it downloaded."""
         return all(f.verifiable for f in self.files)
+
+    @property
+    def architecture(self) -> str:
+        return "gemma3" if self.family == "gemma3" else str(self.shape.get("architecture", ""))
+
+    @property
+    def runnable(self) -> bool:
+        """This build's header reader accepts the model's architecture (no point fetching
+        gigabytes it would then refuse)."""
+        return self.architecture in TEXT_ARCHITECTURES
 
     def source_host(self, base_url: str) -> str:
         return urlsplit(base_url).hostname or base_url

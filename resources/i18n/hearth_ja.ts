@@ -608,282 +608,282 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/main_window.py" line="292"/>
+        <location filename="../../app/main_window.py" line="294"/>
         <source>&amp;File</source>
         <translation>ファイル(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="293"/>
+        <location filename="../../app/main_window.py" line="295"/>
         <source>&amp;Edit</source>
         <translation>編集(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="294"/>
+        <location filename="../../app/main_window.py" line="296"/>
         <source>&amp;View</source>
         <translation>表示(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="295"/>
+        <location filename="../../app/main_window.py" line="297"/>
         <source>&amp;Models</source>
         <translation>モデル(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="296"/>
+        <location filename="../../app/main_window.py" line="298"/>
         <source>&amp;Help</source>
         <translation>ヘルプ(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="298"/>
+        <location filename="../../app/main_window.py" line="300"/>
         <source>New chat</source>
         <translation>新しいチャット</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="299"/>
+        <location filename="../../app/main_window.py" line="301"/>
         <source>Attach images or documents…</source>
         <translation>画像または文書を添付…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="300"/>
+        <location filename="../../app/main_window.py" line="302"/>
         <source>Export conversation…</source>
         <translation>会話をエクスポート…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="301"/>
+        <location filename="../../app/main_window.py" line="303"/>
         <source>Quit</source>
         <translation>終了</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="302"/>
+        <location filename="../../app/main_window.py" line="304"/>
         <source>Copy conversation</source>
         <translation>会話をコピー</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="303"/>
+        <location filename="../../app/main_window.py" line="305"/>
         <source>Regenerate the last answer</source>
         <translation>最後の回答を再生成</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="304"/>
+        <location filename="../../app/main_window.py" line="306"/>
         <source>Stop the answer</source>
         <translation>回答を停止</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="305"/>
+        <location filename="../../app/main_window.py" line="307"/>
         <source>Search conversations</source>
         <translation>会話を検索</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="306"/>
+        <location filename="../../app/main_window.py" line="308"/>
         <source>Go to the message box</source>
         <translation>メッセージ欄へ移動</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="307"/>
+        <location filename="../../app/main_window.py" line="309"/>
         <source>Next conversation</source>
         <translation>次の会話</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="308"/>
+        <location filename="../../app/main_window.py" line="310"/>
         <source>Previous conversation</source>
         <translation>前の会話</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="309"/>
+        <location filename="../../app/main_window.py" line="311"/>
         <source>Settings…</source>
         <translation>設定…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="310"/>
+        <location filename="../../app/main_window.py" line="312"/>
         <source>Manage models…</source>
         <translation>モデルを管理…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="311"/>
+        <location filename="../../app/main_window.py" line="313"/>
         <source>Keyboard shortcuts</source>
         <translation>キーボードショートカット</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="312"/>
+        <location filename="../../app/main_window.py" line="314"/>
         <source>About Hearth</source>
         <translation>Hearth について</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="317"/>
+        <location filename="../../app/main_window.py" line="319"/>
         <source>The model that answers (Ctrl+Shift+M to manage)</source>
         <translation>回答するモデル（Ctrl+Shift+M で管理）</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="318"/>
+        <location filename="../../app/main_window.py" line="320"/>
         <source>Model</source>
         <translation>モデル</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="319"/>
+        <location filename="../../app/main_window.py" line="321"/>
         <source>Models…</source>
         <translation>モデル…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="320"/>
+        <location filename="../../app/main_window.py" line="322"/>
         <source>Add, inspect and switch models (Ctrl+Shift+M)</source>
         <translation>モデルの追加・確認・切り替え (Ctrl+Shift+M)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="321"/>
+        <location filename="../../app/main_window.py" line="323"/>
         <source>Manage models</source>
         <translation>モデルを管理</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="322"/>
+        <location filename="../../app/main_window.py" line="324"/>
         <source>Conversation</source>
         <translation>会話</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="326"/>
+        <location filename="../../app/main_window.py" line="328"/>
         <source>Messages; Ctrl+C copies the selected one, Alt+Left and Alt+Right switch versions</source>
         <translation>メッセージ一覧。Ctrl+C で選択中のメッセージをコピー、Alt+←/→ でバージョンを切り替え</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="329"/>
+        <location filename="../../app/main_window.py" line="331"/>
         <source>Conversation title</source>
         <translation>会話のタイトル</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="332"/>
+        <location filename="../../app/main_window.py" line="334"/>
         <source>&lt;h2&gt;Ask anything.&lt;/h2&gt;&lt;p&gt;Nothing leaves this computer.&lt;/p&gt;&lt;p&gt;Drop an image to ask about it, or a PDF to summarize it.&lt;br&gt;Press F1 for keyboard shortcuts.&lt;/p&gt;</source>
         <translation>&lt;h2&gt;なんでも聞いてください。&lt;/h2&gt;&lt;p&gt;何もこのコンピューターの外に出ません。&lt;/p&gt;&lt;p&gt;画像をドロップすればその画像について質問でき、PDF をドロップすれば要約できます。&lt;br&gt;F1 でキーボードショートカットを表示します。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="337"/>
+        <location filename="../../app/main_window.py" line="339"/>
         <source>Empty conversation</source>
         <translation>空の会話</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="437"/>
+        <location filename="../../app/main_window.py" line="439"/>
         <source>New conversation</source>
         <translation>新しい会話</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="474"/>
+        <location filename="../../app/main_window.py" line="476"/>
         <source>The loaded model cannot see images, so the message was not sent. Choose a model with a vision projector in Models, or remove the images.</source>
         <translation>読み込まれているモデルは画像を見られないため、メッセージは送信されませんでした。「モデル」で視覚プロジェクター付きのモデルを選ぶか、画像を削除してください。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="478"/>
+        <location filename="../../app/main_window.py" line="480"/>
         <source>Send without the images</source>
         <translation>画像なしで送信</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="492"/>
+        <location filename="../../app/main_window.py" line="494"/>
         <source>This message does not fit: the conversation would need about {need} tokens but the model&apos;s context holds {n_ctx}. Hearth never drops earlier messages silently; start a new chat or raise the context size in Settings.</source>
         <translation>このメッセージは収まりません。会話には約 {need} トークンが必要ですが、モデルのコンテキストは {n_ctx} トークンです。Hearth は以前のメッセージを黙って削除しません。新しいチャットを始めるか、設定でコンテキストサイズを大きくしてください。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="502"/>
+        <location filename="../../app/main_window.py" line="504"/>
         <source>The context is nearly full: the answer may stop early when it fills up. Start a new chat to keep going.</source>
         <translation>コンテキストがほぼいっぱいです。いっぱいになると回答が途中で止まることがあります。新しいチャットで続けてください。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="583"/>
+        <location filename="../../app/main_window.py" line="585"/>
         <source>You</source>
         <translation>あなた</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="583"/>
+        <location filename="../../app/main_window.py" line="585"/>
         <source>Hearth</source>
         <translation>Hearth</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="585"/>
+        <location filename="../../app/main_window.py" line="587"/>
         <source>Conversation copied</source>
         <translation>会話をコピーしました</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="620"/>
+        <location filename="../../app/main_window.py" line="622"/>
         <source>Export conversation</source>
         <translation>会話をエクスポート</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="622"/>
+        <location filename="../../app/main_window.py" line="624"/>
         <source>Markdown (*.md);;Web page (*.html);;Hearth JSON (*.json)</source>
         <translation>Markdown (*.md);;Web ページ (*.html);;Hearth JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="627"/>
+        <location filename="../../app/main_window.py" line="629"/>
         <source>Exporting…</source>
         <translation>エクスポートしています…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="631"/>
+        <location filename="../../app/main_window.py" line="633"/>
         <source>Exported to {path}</source>
         <translation>{path} にエクスポートしました</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="652"/>
+        <location filename="../../app/main_window.py" line="654"/>
         <source>This conversation uses {share:.0%} of the model&apos;s context ({used} of {size} tokens). Hearth never drops earlier messages silently: start a new chat, or raise the context size in Settings, before it is full.</source>
         <translation>この会話はモデルのコンテキストの {share:.0%}（{size} トークン中 {used}）を使っています。Hearth は以前のメッセージを黙って削除しません。いっぱいになる前に新しいチャットを始めるか、設定でコンテキストサイズを大きくしてください。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="670"/>
+        <location filename="../../app/main_window.py" line="672"/>
         <source>The attached images will use {tokens} more tokens.</source>
         <translation>添付した画像でさらに {tokens} トークン使います。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="680"/>
+        <location filename="../../app/main_window.py" line="682"/>
         <source>Looking at the image… {done}/{total}</source>
         <translation>画像を見ています… {done}/{total}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="682"/>
+        <location filename="../../app/main_window.py" line="684"/>
         <source>Reading the conversation… {done}/{total}</source>
         <translation>会話を読み込み中… {done}/{total}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="691"/>
+        <location filename="../../app/main_window.py" line="693"/>
         <source>Hearth hit a bug</source>
         <translation>Hearth で不具合が発生しました</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="693"/>
+        <location filename="../../app/main_window.py" line="695"/>
         <source>Something went wrong inside Hearth. Your conversations are saved. Please copy the details below into a bug report.</source>
         <translation>Hearth の内部で問題が起きました。会話は保存されています。下の詳細をコピーして不具合報告に貼り付けてください。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="738"/>
+        <location filename="../../app/main_window.py" line="740"/>
         <source>vision</source>
         <translation>画像対応</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="783"/>
+        <location filename="../../app/main_window.py" line="785"/>
         <source>No usable model was found. Add a Gemma 3 GGUF file in Models.</source>
         <translation>使えるモデルが見つかりません。「モデル」で Gemma 3 の GGUF ファイルを追加してください。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="836"/>
+        <location filename="../../app/main_window.py" line="838"/>
         <source>The model could not be loaded: {reason}</source>
         <translation>モデルを読み込めませんでした：{reason}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="849"/>
+        <location filename="../../app/main_window.py" line="873"/>
         <source>Loading model…</source>
         <translation>モデルを読み込み中…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="849"/>
+        <location filename="../../app/main_window.py" line="873"/>
         <source>No model</source>
         <translation>モデルなし</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="851"/>
+        <location filename="../../app/main_window.py" line="875"/>
         <source>sees images</source>
         <translation>画像対応</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="851"/>
+        <location filename="../../app/main_window.py" line="875"/>
         <source>text only</source>
         <translation>テキストのみ</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="852"/>
+        <location filename="../../app/main_window.py" line="876"/>
         <source>Gemma 3 {label} · {quant} · {ctx} tokens context · {vision}</source>
         <translation>Gemma 3 {label} · {quant} · コンテキスト {ctx} トークン · {vision}</translation>
     </message>
@@ -1096,305 +1096,315 @@
         <translation>検証済みハッシュなし</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="475"/>
+        <location filename="../../app/models/model_manager.py" line="452"/>
+        <source>not supported yet</source>
+        <translation>未対応</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="477"/>
         <source>Choose a model to download. Hearth connects to the network only when you click Download, and only to {host}.</source>
         <translation>ダウンロードするモデルを選んでください。Hearth がネットワークに接続するのは「ダウンロード」をクリックしたときだけで、接続先は {host} のみです。</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="487"/>
+        <location filename="../../app/models/model_manager.py" line="489"/>
         <source>Downloads from {host}: {repo} — {files}</source>
         <translation>{host} からダウンロード：{repo} — {files}</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="490"/>
+        <location filename="../../app/models/model_manager.py" line="492"/>
         <source>Licence: {licence} ({url})</source>
         <translation>ライセンス：{licence}（{url}）</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="499"/>
+        <location filename="../../app/models/model_manager.py" line="501"/>
         <source>Hearth does not know this file&apos;s published SHA-256 yet, so it will not download it: a file it cannot check is never made usable.</source>
         <translation>Hearth はこのファイルの公開 SHA-256 をまだ把握していないため、ダウンロードしません。検証できないファイルが使える状態になることはありません。</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="507"/>
+        <location filename="../../app/models/model_manager.py" line="508"/>
+        <source>This version of Hearth cannot run the {arch} architecture yet, so it does not download it.</source>
+        <translation>このバージョンの Hearth はまだ {arch} アーキテクチャを実行できないため、ダウンロードしません。</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="517"/>
         <source>Resume</source>
         <translation>再開</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="507"/>
-        <location filename="../../app/models/model_manager.py" line="690"/>
-        <location filename="../../app/models/model_manager.py" line="699"/>
+        <location filename="../../app/models/model_manager.py" line="517"/>
+        <location filename="../../app/models/model_manager.py" line="700"/>
+        <location filename="../../app/models/model_manager.py" line="709"/>
         <source>Download</source>
         <translation>ダウンロード</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="532"/>
+        <location filename="../../app/models/model_manager.py" line="542"/>
         <source>{done} of {total}</source>
         <translation>{total} 中 {done}</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="539"/>
+        <location filename="../../app/models/model_manager.py" line="549"/>
         <source>Checking the SHA-256 of the downloaded file…</source>
         <translation>ダウンロードしたファイルの SHA-256 を確認しています…</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="543"/>
+        <location filename="../../app/models/model_manager.py" line="553"/>
         <source>Downloaded and verified; the model is listed under On this computer.</source>
         <translation>ダウンロードと検証が完了しました。モデルは「このコンピューター」に表示されています。</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="551"/>
+        <location filename="../../app/models/model_manager.py" line="561"/>
         <source>Download cancelled; the partial file was deleted.</source>
         <translation>ダウンロードをキャンセルし、途中までのファイルを削除しました。</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="553"/>
+        <location filename="../../app/models/model_manager.py" line="563"/>
         <source>Download paused; Resume continues where it stopped.</source>
         <translation>ダウンロードを一時停止しました。「再開」で止まったところから続けます。</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="559"/>
+        <location filename="../../app/models/model_manager.py" line="569"/>
         <source>failed</source>
         <translation>失敗</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="582"/>
+        <location filename="../../app/models/model_manager.py" line="592"/>
         <source>Vision projector: {name}</source>
         <translation>視覚プロジェクター：{name}</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="584"/>
+        <location filename="../../app/models/model_manager.py" line="594"/>
         <source>No vision projector</source>
         <translation>視覚プロジェクターなし</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="588"/>
+        <location filename="../../app/models/model_manager.py" line="598"/>
         <source>{path} (kept by {app}, used in place)</source>
         <translation>{path}（{app} が管理、その場所のまま使用）</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="593"/>
+        <location filename="../../app/models/model_manager.py" line="603"/>
         <source>Estimated memory {memory}</source>
         <translation>推定メモリ {memory}</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="601"/>
-        <location filename="../../app/models/model_manager.py" line="724"/>
+        <location filename="../../app/models/model_manager.py" line="611"/>
+        <location filename="../../app/models/model_manager.py" line="734"/>
         <source>Add a model</source>
         <translation>モデルを追加</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="601"/>
+        <location filename="../../app/models/model_manager.py" line="611"/>
         <source>GGUF models (*.gguf)</source>
         <translation>GGUF モデル (*.gguf)</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="615"/>
+        <location filename="../../app/models/model_manager.py" line="625"/>
         <source>Added {name} with its vision projector {mmproj}.</source>
         <translation>{name} を視覚プロジェクター {mmproj} と一緒に追加しました。</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="620"/>
+        <location filename="../../app/models/model_manager.py" line="630"/>
         <source>Added {name}.</source>
         <translation>{name} を追加しました。</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="634"/>
-        <location filename="../../app/models/model_manager.py" line="729"/>
+        <location filename="../../app/models/model_manager.py" line="644"/>
+        <location filename="../../app/models/model_manager.py" line="739"/>
         <source>Choose the vision projector</source>
         <translation>視覚プロジェクターを選択</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="636"/>
+        <location filename="../../app/models/model_manager.py" line="646"/>
         <source>GGUF projectors (*.gguf)</source>
         <translation>GGUF プロジェクター (*.gguf)</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="672"/>
+        <location filename="../../app/models/model_manager.py" line="682"/>
         <source>Models</source>
         <translation>モデル</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="675"/>
-        <location filename="../../app/models/model_manager.py" line="689"/>
+        <location filename="../../app/models/model_manager.py" line="685"/>
+        <location filename="../../app/models/model_manager.py" line="699"/>
         <source>Model</source>
         <translation>モデル</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="676"/>
+        <location filename="../../app/models/model_manager.py" line="686"/>
         <source>Architecture</source>
         <translation>アーキテクチャ</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="677"/>
+        <location filename="../../app/models/model_manager.py" line="687"/>
         <source>Size</source>
         <translation>サイズ</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="678"/>
+        <location filename="../../app/models/model_manager.py" line="688"/>
         <source>File</source>
         <translation>ファイル</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="679"/>
+        <location filename="../../app/models/model_manager.py" line="689"/>
         <source>Quantization</source>
         <translation>量子化</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="680"/>
+        <location filename="../../app/models/model_manager.py" line="690"/>
         <source>Max context</source>
         <translation>最大コンテキスト</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="681"/>
+        <location filename="../../app/models/model_manager.py" line="691"/>
         <source>Vision</source>
         <translation>画像</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="682"/>
-        <location filename="../../app/models/model_manager.py" line="691"/>
+        <location filename="../../app/models/model_manager.py" line="692"/>
+        <location filename="../../app/models/model_manager.py" line="701"/>
         <source>Estimated RAM</source>
         <translation>推定メモリ</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="683"/>
+        <location filename="../../app/models/model_manager.py" line="693"/>
         <source>Kept by</source>
         <translation>管理元</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="684"/>
         <location filename="../../app/models/model_manager.py" line="694"/>
+        <location filename="../../app/models/model_manager.py" line="704"/>
         <source>Status</source>
         <translation>状態</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="692"/>
+        <location filename="../../app/models/model_manager.py" line="702"/>
         <source>Fits this computer?</source>
         <translation>このコンピューターで動くか</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="693"/>
+        <location filename="../../app/models/model_manager.py" line="703"/>
         <source>Licence</source>
         <translation>ライセンス</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="697"/>
+        <location filename="../../app/models/model_manager.py" line="707"/>
         <source>Models to download</source>
         <translation>ダウンロードできるモデル</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="698"/>
+        <location filename="../../app/models/model_manager.py" line="708"/>
         <source>On this computer</source>
         <translation>このコンピューター</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="700"/>
+        <location filename="../../app/models/model_manager.py" line="710"/>
         <source>Look for models from other apps</source>
         <translation>他のアプリのモデルを探す</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="703"/>
+        <location filename="../../app/models/model_manager.py" line="713"/>
         <source>Find GGUF models that Ollama, LM Studio, Jan, GPT4All, llama.cpp or the Hugging Face cache downloaded; they are used where they are, not copied</source>
         <translation>Ollama、LM Studio、Jan、GPT4All、llama.cpp、Hugging Face キャッシュがダウンロードした GGUF モデルを探します。コピーせず、その場所のまま使います</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="707"/>
+        <location filename="../../app/models/model_manager.py" line="717"/>
         <source>Pause</source>
         <translation>一時停止</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="708"/>
+        <location filename="../../app/models/model_manager.py" line="718"/>
         <source>Stop for now; Resume continues where it stopped</source>
         <translation>いったん止めます。「再開」で止まったところから続けます</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="709"/>
+        <location filename="../../app/models/model_manager.py" line="719"/>
         <source>Cancel</source>
         <translation>キャンセル</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="710"/>
+        <location filename="../../app/models/model_manager.py" line="720"/>
         <source>Stop and delete the partial download</source>
         <translation>止めて、途中までのダウンロードを削除します</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="712"/>
+        <location filename="../../app/models/model_manager.py" line="722"/>
         <source>Download the selected model, check its SHA-256, then list it</source>
         <translation>選んだモデルをダウンロードし、SHA-256 を確認してから一覧に加えます</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="714"/>
+        <location filename="../../app/models/model_manager.py" line="724"/>
         <source>Known models</source>
         <translation>登録済みモデル</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="716"/>
+        <location filename="../../app/models/model_manager.py" line="726"/>
         <source>Double-click a model to use it; drop a .gguf here to add it</source>
         <translation>モデルをダブルクリックで使用、.gguf をここにドロップして追加</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="718"/>
+        <location filename="../../app/models/model_manager.py" line="728"/>
         <source>Estimate memory for a context of</source>
         <translation>次のコンテキストでメモリを推定</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="719"/>
+        <location filename="../../app/models/model_manager.py" line="729"/>
         <source> tokens</source>
         <translation> トークン</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="720"/>
+        <location filename="../../app/models/model_manager.py" line="730"/>
         <source>The context size the memory estimate is for</source>
         <translation>メモリ推定に使うコンテキストサイズ</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="721"/>
+        <location filename="../../app/models/model_manager.py" line="731"/>
         <source>Context size for the estimate</source>
         <translation>推定用のコンテキストサイズ</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="722"/>
+        <location filename="../../app/models/model_manager.py" line="732"/>
         <source>Add a GGUF…</source>
         <translation>GGUF を追加…</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="723"/>
+        <location filename="../../app/models/model_manager.py" line="733"/>
         <source>Add a Gemma 3 GGUF file (its header is checked first)</source>
         <translation>Gemma 3 の GGUF ファイルを追加（最初にヘッダーを検査します）</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="725"/>
+        <location filename="../../app/models/model_manager.py" line="735"/>
         <source>Choose projector…</source>
         <translation>プロジェクターを選択…</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="727"/>
+        <location filename="../../app/models/model_manager.py" line="737"/>
         <source>Pick the vision projector (mmproj) for this model</source>
         <translation>このモデル用の視覚プロジェクター (mmproj) を選択</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="730"/>
+        <location filename="../../app/models/model_manager.py" line="740"/>
         <source>Remove</source>
         <translation>削除</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="731"/>
+        <location filename="../../app/models/model_manager.py" line="741"/>
         <source>Forget this model (the file is not deleted)</source>
         <translation>このモデルを一覧から外します（ファイルは削除しません）</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="732"/>
+        <location filename="../../app/models/model_manager.py" line="742"/>
         <source>Remove the model from the list</source>
         <translation>モデルを一覧から削除</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="733"/>
-        <location filename="../../app/models/model_manager.py" line="735"/>
+        <location filename="../../app/models/model_manager.py" line="743"/>
+        <location filename="../../app/models/model_manager.py" line="745"/>
         <source>Use this model</source>
         <translation>このモデルを使う</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="734"/>
+        <location filename="../../app/models/model_manager.py" line="744"/>
         <source>Load the selected model</source>
         <translation>選択したモデルを読み込む</translation>
     </message>

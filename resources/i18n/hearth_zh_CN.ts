@@ -608,282 +608,282 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/main_window.py" line="292"/>
+        <location filename="../../app/main_window.py" line="294"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="293"/>
+        <location filename="../../app/main_window.py" line="295"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="294"/>
+        <location filename="../../app/main_window.py" line="296"/>
         <source>&amp;View</source>
         <translation>查看(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="295"/>
+        <location filename="../../app/main_window.py" line="297"/>
         <source>&amp;Models</source>
         <translation>模型(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="296"/>
+        <location filename="../../app/main_window.py" line="298"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="298"/>
+        <location filename="../../app/main_window.py" line="300"/>
         <source>New chat</source>
         <translation>新对话</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="299"/>
+        <location filename="../../app/main_window.py" line="301"/>
         <source>Attach images or documents…</source>
         <translation>附加图像或文档…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="300"/>
+        <location filename="../../app/main_window.py" line="302"/>
         <source>Export conversation…</source>
         <translation>导出对话…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="301"/>
+        <location filename="../../app/main_window.py" line="303"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="302"/>
+        <location filename="../../app/main_window.py" line="304"/>
         <source>Copy conversation</source>
         <translation>复制对话</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="303"/>
+        <location filename="../../app/main_window.py" line="305"/>
         <source>Regenerate the last answer</source>
         <translation>重新生成最后一个回答</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="304"/>
+        <location filename="../../app/main_window.py" line="306"/>
         <source>Stop the answer</source>
         <translation>停止回答</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="305"/>
+        <location filename="../../app/main_window.py" line="307"/>
         <source>Search conversations</source>
         <translation>搜索对话</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="306"/>
+        <location filename="../../app/main_window.py" line="308"/>
         <source>Go to the message box</source>
         <translation>转到消息框</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="307"/>
+        <location filename="../../app/main_window.py" line="309"/>
         <source>Next conversation</source>
         <translation>下一个对话</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="308"/>
+        <location filename="../../app/main_window.py" line="310"/>
         <source>Previous conversation</source>
         <translation>上一个对话</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="309"/>
+        <location filename="../../app/main_window.py" line="311"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="310"/>
+        <location filename="../../app/main_window.py" line="312"/>
         <source>Manage models…</source>
         <translation>管理模型…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="311"/>
+        <location filename="../../app/main_window.py" line="313"/>
         <source>Keyboard shortcuts</source>
         <translation>键盘快捷键</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="312"/>
+        <location filename="../../app/main_window.py" line="314"/>
         <source>About Hearth</source>
         <translation>关于 Hearth</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="317"/>
+        <location filename="../../app/main_window.py" line="319"/>
         <source>The model that answers (Ctrl+Shift+M to manage)</source>
         <translation>负责回答的模型（Ctrl+Shift+M 管理）</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="318"/>
+        <location filename="../../app/main_window.py" line="320"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="319"/>
+        <location filename="../../app/main_window.py" line="321"/>
         <source>Models…</source>
         <translation>模型…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="320"/>
+        <location filename="../../app/main_window.py" line="322"/>
         <source>Add, inspect and switch models (Ctrl+Shift+M)</source>
         <translation>添加、查看和切换模型 (Ctrl+Shift+M)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="321"/>
+        <location filename="../../app/main_window.py" line="323"/>
         <source>Manage models</source>
         <translation>管理模型</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="322"/>
+        <location filename="../../app/main_window.py" line="324"/>
         <source>Conversation</source>
         <translation>对话</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="326"/>
+        <location filename="../../app/main_window.py" line="328"/>
         <source>Messages; Ctrl+C copies the selected one, Alt+Left and Alt+Right switch versions</source>
         <translation>消息；Ctrl+C 复制选中的消息，Alt+左/右 切换版本</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="329"/>
+        <location filename="../../app/main_window.py" line="331"/>
         <source>Conversation title</source>
         <translation>对话标题</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="332"/>
+        <location filename="../../app/main_window.py" line="334"/>
         <source>&lt;h2&gt;Ask anything.&lt;/h2&gt;&lt;p&gt;Nothing leaves this computer.&lt;/p&gt;&lt;p&gt;Drop an image to ask about it, or a PDF to summarize it.&lt;br&gt;Press F1 for keyboard shortcuts.&lt;/p&gt;</source>
         <translation>&lt;h2&gt;尽管问吧。&lt;/h2&gt;&lt;p&gt;所有内容都不会离开这台电脑。&lt;/p&gt;&lt;p&gt;拖入图像即可就图提问，拖入 PDF 即可生成摘要。&lt;br&gt;按 F1 查看键盘快捷键。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="337"/>
+        <location filename="../../app/main_window.py" line="339"/>
         <source>Empty conversation</source>
         <translation>空对话</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="437"/>
+        <location filename="../../app/main_window.py" line="439"/>
         <source>New conversation</source>
         <translation>新对话</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="474"/>
+        <location filename="../../app/main_window.py" line="476"/>
         <source>The loaded model cannot see images, so the message was not sent. Choose a model with a vision projector in Models, or remove the images.</source>
         <translation>当前模型无法识别图像，因此消息未发送。请在“模型”中选择带视觉投影器的模型，或移除图像。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="478"/>
+        <location filename="../../app/main_window.py" line="480"/>
         <source>Send without the images</source>
         <translation>不带图像发送</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="492"/>
+        <location filename="../../app/main_window.py" line="494"/>
         <source>This message does not fit: the conversation would need about {need} tokens but the model&apos;s context holds {n_ctx}. Hearth never drops earlier messages silently; start a new chat or raise the context size in Settings.</source>
         <translation>这条消息放不下：对话约需要 {need} 个词元，而模型的上下文只能容纳 {n_ctx} 个。Hearth 从不悄悄丢弃之前的消息；请开始新对话，或在设置中增大上下文大小。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="502"/>
+        <location filename="../../app/main_window.py" line="504"/>
         <source>The context is nearly full: the answer may stop early when it fills up. Start a new chat to keep going.</source>
         <translation>上下文快满了：用满时回答可能会提前停止。开始新对话即可继续。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="583"/>
+        <location filename="../../app/main_window.py" line="585"/>
         <source>You</source>
         <translation>你</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="583"/>
+        <location filename="../../app/main_window.py" line="585"/>
         <source>Hearth</source>
         <translation>Hearth</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="585"/>
+        <location filename="../../app/main_window.py" line="587"/>
         <source>Conversation copied</source>
         <translation>已复制对话</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="620"/>
+        <location filename="../../app/main_window.py" line="622"/>
         <source>Export conversation</source>
         <translation>导出对话</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="622"/>
+        <location filename="../../app/main_window.py" line="624"/>
         <source>Markdown (*.md);;Web page (*.html);;Hearth JSON (*.json)</source>
         <translation>Markdown (*.md);;网页 (*.html);;Hearth JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="627"/>
+        <location filename="../../app/main_window.py" line="629"/>
         <source>Exporting…</source>
         <translation>正在导出…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="631"/>
+        <location filename="../../app/main_window.py" line="633"/>
         <source>Exported to {path}</source>
         <translation>已导出到 {path}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="652"/>
+        <location filename="../../app/main_window.py" line="654"/>
         <source>This conversation uses {share:.0%} of the model&apos;s context ({used} of {size} tokens). Hearth never drops earlier messages silently: start a new chat, or raise the context size in Settings, before it is full.</source>
         <translation>此对话已使用模型上下文的 {share:.0%}（{size} 个词元中的 {used} 个）。Hearth 从不悄悄丢弃之前的消息：请在上下文用满之前开始新对话，或在设置中增大上下文大小。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="670"/>
+        <location filename="../../app/main_window.py" line="672"/>
         <source>The attached images will use {tokens} more tokens.</source>
         <translation>附加的图像将再占用 {tokens} 个词元。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="680"/>
+        <location filename="../../app/main_window.py" line="682"/>
         <source>Looking at the image… {done}/{total}</source>
         <translation>正在查看图像… {done}/{total}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="682"/>
+        <location filename="../../app/main_window.py" line="684"/>
         <source>Reading the conversation… {done}/{total}</source>
         <translation>正在读取对话… {done}/{total}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="691"/>
+        <location filename="../../app/main_window.py" line="693"/>
         <source>Hearth hit a bug</source>
         <translation>Hearth 遇到了错误</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="693"/>
+        <location filename="../../app/main_window.py" line="695"/>
         <source>Something went wrong inside Hearth. Your conversations are saved. Please copy the details below into a bug report.</source>
         <translation>Hearth 内部出了问题。你的对话已保存。请将下面的详细信息复制到错误报告中。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="738"/>
+        <location filename="../../app/main_window.py" line="740"/>
         <source>vision</source>
         <translation>视觉</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="783"/>
+        <location filename="../../app/main_window.py" line="785"/>
         <source>No usable model was found. Add a Gemma 3 GGUF file in Models.</source>
         <translation>没有找到可用的模型。请在“模型”中添加 Gemma 3 GGUF 文件。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="836"/>
+        <location filename="../../app/main_window.py" line="838"/>
         <source>The model could not be loaded: {reason}</source>
         <translation>无法加载模型：{reason}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="849"/>
+        <location filename="../../app/main_window.py" line="873"/>
         <source>Loading model…</source>
         <translation>正在加载模型…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="849"/>
+        <location filename="../../app/main_window.py" line="873"/>
         <source>No model</source>
         <translation>没有模型</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="851"/>
+        <location filename="../../app/main_window.py" line="875"/>
         <source>sees images</source>
         <translation>可识别图像</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="851"/>
+        <location filename="../../app/main_window.py" line="875"/>
         <source>text only</source>
         <translation>仅文本</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="852"/>
+        <location filename="../../app/main_window.py" line="876"/>
         <source>Gemma 3 {label} · {quant} · {ctx} tokens context · {vision}</source>
         <translation>Gemma 3 {label} · {quant} · 上下文 {ctx} 个词元 · {vision}</translation>
     </message>
@@ -1096,305 +1096,315 @@
         <translation>无已验证哈希</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="475"/>
+        <location filename="../../app/models/model_manager.py" line="452"/>
+        <source>not supported yet</source>
+        <translation>暂不支持</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="477"/>
         <source>Choose a model to download. Hearth connects to the network only when you click Download, and only to {host}.</source>
         <translation>请选择要下载的模型。只有在您点击“下载”时 Hearth 才会联网，且只连接 {host}。</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="487"/>
+        <location filename="../../app/models/model_manager.py" line="489"/>
         <source>Downloads from {host}: {repo} — {files}</source>
         <translation>从 {host} 下载：{repo} — {files}</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="490"/>
+        <location filename="../../app/models/model_manager.py" line="492"/>
         <source>Licence: {licence} ({url})</source>
         <translation>许可证：{licence}（{url}）</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="499"/>
+        <location filename="../../app/models/model_manager.py" line="501"/>
         <source>Hearth does not know this file&apos;s published SHA-256 yet, so it will not download it: a file it cannot check is never made usable.</source>
         <translation>Hearth 还不知道此文件公布的 SHA-256，因此不会下载它：无法校验的文件绝不会被设为可用。</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="507"/>
+        <location filename="../../app/models/model_manager.py" line="508"/>
+        <source>This version of Hearth cannot run the {arch} architecture yet, so it does not download it.</source>
+        <translation>此版本的 Hearth 还不能运行 {arch} 架构，因此不会下载它。</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="517"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="507"/>
-        <location filename="../../app/models/model_manager.py" line="690"/>
-        <location filename="../../app/models/model_manager.py" line="699"/>
+        <location filename="../../app/models/model_manager.py" line="517"/>
+        <location filename="../../app/models/model_manager.py" line="700"/>
+        <location filename="../../app/models/model_manager.py" line="709"/>
         <source>Download</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="532"/>
+        <location filename="../../app/models/model_manager.py" line="542"/>
         <source>{done} of {total}</source>
         <translation>{done} / {total}</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="539"/>
+        <location filename="../../app/models/model_manager.py" line="549"/>
         <source>Checking the SHA-256 of the downloaded file…</source>
         <translation>正在校验下载文件的 SHA-256…</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="543"/>
+        <location filename="../../app/models/model_manager.py" line="553"/>
         <source>Downloaded and verified; the model is listed under On this computer.</source>
         <translation>已下载并校验；模型已列在“本机”中。</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="551"/>
+        <location filename="../../app/models/model_manager.py" line="561"/>
         <source>Download cancelled; the partial file was deleted.</source>
         <translation>下载已取消，未完成的文件已删除。</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="553"/>
+        <location filename="../../app/models/model_manager.py" line="563"/>
         <source>Download paused; Resume continues where it stopped.</source>
         <translation>下载已暂停；点击“继续”从中断处接着下载。</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="559"/>
+        <location filename="../../app/models/model_manager.py" line="569"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="582"/>
+        <location filename="../../app/models/model_manager.py" line="592"/>
         <source>Vision projector: {name}</source>
         <translation>视觉投影器：{name}</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="584"/>
+        <location filename="../../app/models/model_manager.py" line="594"/>
         <source>No vision projector</source>
         <translation>没有视觉投影器</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="588"/>
+        <location filename="../../app/models/model_manager.py" line="598"/>
         <source>{path} (kept by {app}, used in place)</source>
         <translation>{path}（由 {app} 管理，在原位置使用）</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="593"/>
+        <location filename="../../app/models/model_manager.py" line="603"/>
         <source>Estimated memory {memory}</source>
         <translation>预计内存 {memory}</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="601"/>
-        <location filename="../../app/models/model_manager.py" line="724"/>
+        <location filename="../../app/models/model_manager.py" line="611"/>
+        <location filename="../../app/models/model_manager.py" line="734"/>
         <source>Add a model</source>
         <translation>添加模型</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="601"/>
+        <location filename="../../app/models/model_manager.py" line="611"/>
         <source>GGUF models (*.gguf)</source>
         <translation>GGUF 模型 (*.gguf)</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="615"/>
+        <location filename="../../app/models/model_manager.py" line="625"/>
         <source>Added {name} with its vision projector {mmproj}.</source>
         <translation>已添加 {name} 及其视觉投影器 {mmproj}。</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="620"/>
+        <location filename="../../app/models/model_manager.py" line="630"/>
         <source>Added {name}.</source>
         <translation>已添加 {name}。</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="634"/>
-        <location filename="../../app/models/model_manager.py" line="729"/>
+        <location filename="../../app/models/model_manager.py" line="644"/>
+        <location filename="../../app/models/model_manager.py" line="739"/>
         <source>Choose the vision projector</source>
         <translation>选择视觉投影器</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="636"/>
+        <location filename="../../app/models/model_manager.py" line="646"/>
         <source>GGUF projectors (*.gguf)</source>
         <translation>GGUF 投影器 (*.gguf)</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="672"/>
+        <location filename="../../app/models/model_manager.py" line="682"/>
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="675"/>
-        <location filename="../../app/models/model_manager.py" line="689"/>
+        <location filename="../../app/models/model_manager.py" line="685"/>
+        <location filename="../../app/models/model_manager.py" line="699"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="676"/>
+        <location filename="../../app/models/model_manager.py" line="686"/>
         <source>Architecture</source>
         <translation>架构</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="677"/>
+        <location filename="../../app/models/model_manager.py" line="687"/>
         <source>Size</source>
         <translation>规模</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="678"/>
+        <location filename="../../app/models/model_manager.py" line="688"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="679"/>
+        <location filename="../../app/models/model_manager.py" line="689"/>
         <source>Quantization</source>
         <translation>量化</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="680"/>
+        <location filename="../../app/models/model_manager.py" line="690"/>
         <source>Max context</source>
         <translation>最大上下文</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="681"/>
+        <location filename="../../app/models/model_manager.py" line="691"/>
         <source>Vision</source>
         <translation>视觉</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="682"/>
-        <location filename="../../app/models/model_manager.py" line="691"/>
+        <location filename="../../app/models/model_manager.py" line="692"/>
+        <location filename="../../app/models/model_manager.py" line="701"/>
         <source>Estimated RAM</source>
         <translation>预计内存</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="683"/>
+        <location filename="../../app/models/model_manager.py" line="693"/>
         <source>Kept by</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="684"/>
         <location filename="../../app/models/model_manager.py" line="694"/>
+        <location filename="../../app/models/model_manager.py" line="704"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="692"/>
+        <location filename="../../app/models/model_manager.py" line="702"/>
         <source>Fits this computer?</source>
         <translation>本机能否运行</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="693"/>
+        <location filename="../../app/models/model_manager.py" line="703"/>
         <source>Licence</source>
         <translation>许可证</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="697"/>
+        <location filename="../../app/models/model_manager.py" line="707"/>
         <source>Models to download</source>
         <translation>可下载的模型</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="698"/>
+        <location filename="../../app/models/model_manager.py" line="708"/>
         <source>On this computer</source>
         <translation>本机</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="700"/>
+        <location filename="../../app/models/model_manager.py" line="710"/>
         <source>Look for models from other apps</source>
         <translation>查找其他应用的模型</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="703"/>
+        <location filename="../../app/models/model_manager.py" line="713"/>
         <source>Find GGUF models that Ollama, LM Studio, Jan, GPT4All, llama.cpp or the Hugging Face cache downloaded; they are used where they are, not copied</source>
         <translation>查找 Ollama、LM Studio、Jan、GPT4All、llama.cpp 或 Hugging Face 缓存下载的 GGUF 模型；在原位置使用，不复制</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="707"/>
+        <location filename="../../app/models/model_manager.py" line="717"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="708"/>
+        <location filename="../../app/models/model_manager.py" line="718"/>
         <source>Stop for now; Resume continues where it stopped</source>
         <translation>暂时停止；点击“继续”从中断处接着下载</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="709"/>
+        <location filename="../../app/models/model_manager.py" line="719"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="710"/>
+        <location filename="../../app/models/model_manager.py" line="720"/>
         <source>Stop and delete the partial download</source>
         <translation>停止并删除未完成的下载</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="712"/>
+        <location filename="../../app/models/model_manager.py" line="722"/>
         <source>Download the selected model, check its SHA-256, then list it</source>
         <translation>下载所选模型，校验其 SHA-256 后加入列表</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="714"/>
+        <location filename="../../app/models/model_manager.py" line="724"/>
         <source>Known models</source>
         <translation>已知模型</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="716"/>
+        <location filename="../../app/models/model_manager.py" line="726"/>
         <source>Double-click a model to use it; drop a .gguf here to add it</source>
         <translation>双击模型即可使用；将 .gguf 拖到这里即可添加</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="718"/>
+        <location filename="../../app/models/model_manager.py" line="728"/>
         <source>Estimate memory for a context of</source>
         <translation>按以下上下文大小估算内存</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="719"/>
+        <location filename="../../app/models/model_manager.py" line="729"/>
         <source> tokens</source>
         <translation> 个词元</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="720"/>
+        <location filename="../../app/models/model_manager.py" line="730"/>
         <source>The context size the memory estimate is for</source>
         <translation>内存估算所用的上下文大小</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="721"/>
+        <location filename="../../app/models/model_manager.py" line="731"/>
         <source>Context size for the estimate</source>
         <translation>估算用的上下文大小</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="722"/>
+        <location filename="../../app/models/model_manager.py" line="732"/>
         <source>Add a GGUF…</source>
         <translation>添加 GGUF…</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="723"/>
+        <location filename="../../app/models/model_manager.py" line="733"/>
         <source>Add a Gemma 3 GGUF file (its header is checked first)</source>
         <translation>添加 Gemma 3 GGUF 文件（会先检查其文件头）</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="725"/>
+        <location filename="../../app/models/model_manager.py" line="735"/>
         <source>Choose projector…</source>
         <translation>选择投影器…</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="727"/>
+        <location filename="../../app/models/model_manager.py" line="737"/>
         <source>Pick the vision projector (mmproj) for this model</source>
         <translation>为此模型选择视觉投影器 (mmproj)</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="730"/>
+        <location filename="../../app/models/model_manager.py" line="740"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="731"/>
+        <location filename="../../app/models/model_manager.py" line="741"/>
         <source>Forget this model (the file is not deleted)</source>
         <translation>从列表中移除此模型（不会删除文件）</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="732"/>
+        <location filename="../../app/models/model_manager.py" line="742"/>
         <source>Remove the model from the list</source>
         <translation>从列表中移除模型</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="733"/>
-        <location filename="../../app/models/model_manager.py" line="735"/>
+        <location filename="../../app/models/model_manager.py" line="743"/>
+        <location filename="../../app/models/model_manager.py" line="745"/>
         <source>Use this model</source>
         <translation>使用此模型</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="734"/>
+        <location filename="../../app/models/model_manager.py" line="744"/>
         <source>Load the selected model</source>
         <translation>加载选中的模型</translation>
     </message>

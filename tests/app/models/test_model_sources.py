@@ -14,6 +14,7 @@ from app.models.registry import ModelEntry, ModelRegistry
 from engine.model.bundled import sha256_file
 from engine.model.discovery import SearchRoot
 from engine.model.download_catalog import DownloadableModel, DownloadFile
+from engine.model.gguf_header import TEXT_ARCHITECTURES
 from engine.settings import Settings
 from tests.app.conftest import WindowFactory
 from tests.engine.model.file_server import FileServer, serve
@@ -224,6 +225,12 @@ def test_the_shipped_catalogue_shows_fit_for_this_machine(
     assert fits["Gemma 3 1B instruct (Q4_K_M)"] == "fits"
     dialog.catalog_table.selectRow(0)
     assert "Downloads from huggingface.co" in dialog.download_info.text()
+    # A family this build cannot run yet is not offered for download (no wasted gigabytes).
+    row = [m.id for m in dialog.catalog].index("smollm2-1.7b-instruct")
+    dialog.catalog_table.selectRow(row)
+    runs_llama = "llama" in TEXT_ARCHITECTURES
+    assert _cells(dialog.catalog_table, row)[5] == ("" if runs_llama else "not supported yet")
+    assert dialog.download_button.isEnabled() is runs_llama
 
 
 def test_a_found_file_that_cannot_be_used_is_listed_with_its_reason(

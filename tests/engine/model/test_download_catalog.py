@@ -26,6 +26,8 @@ def test_the_catalogue_offers_the_gemma3_family_and_small_instruct_models() -> N
     for other in ("smollm2-1.7b-instruct", "qwen2.5-1.5b-instruct", "llama-3.2-1b-instruct",
                   "llama-3.2-3b-instruct"):  # fmt: skip
         assert other in models
+    assert all(models[f"gemma-3-{s}-it"].runnable for s in ("1b", "4b", "12b", "27b"))
+    assert models["qwen2.5-1.5b-instruct"].architecture == "qwen2"
     for size in ("4b", "12b", "27b"):  # the vision sizes come with their projector
         assert models[f"gemma-3-{size}-it"].projector_file is not None
     for model in models.values():
