@@ -124,6 +124,7 @@ class Downloader:
         *,
         free_space: Callable[[Path], int] = disk_free_bytes,
         retries: int = 3,
+        backoff: float = 1.0,
         timeout: float = 30.0,
         chunk_size: int = _BLOCK,
         transport: httpx.BaseTransport | None = None,
@@ -132,6 +133,7 @@ class Downloader:
         self.base_url = base_url.rstrip("/")
         self._free_space = free_space
         self._retries = retries
+        self._backoff = backoff  # seconds before the first retry, doubled for each next one
         self._timeout = timeout
         self._chunk = chunk_size
         self._transport = transport
@@ -285,6 +287,7 @@ class Downloader:
                             f"{format_bytes(now)} are kept; start it again to continue "
                             "where it stopped."
                         ) from None
+                    _wait(self._backoff * 2 ** (failures - 1), cancelled)
             now = part.stat().st_size
             fetched += now - state.offset
 
@@ -402,6 +405,15 @@ def _exclusive(lock_path: Path, name: str) -> Iterator[None]:
             lock_path.unlink(missing_ok=True)
     finally:
         handle.close()
+
+
+def _wait(seconds: float, cancelled: Callable[[], bool]) -> None:
+    """Sleep before a retry, waking early when the user pauses or cancels."""
+    deadline = time.monotonic() + seconds
+    while not cancelled() and (left := deadline - time.monotonic()) > 0:
+        time.sleep(min(left, 0.1))
+    if cancelled():
+        raise Cancelled()
 
 
 def _range_start(response: httpx.Response) -> int | None:
