@@ -10,6 +10,7 @@ Gemma 3 size, or the architecture numbers for other families), before any byte i
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import json
 import re
 from collections.abc import Mapping
@@ -21,7 +22,7 @@ from urllib.parse import quote, urlsplit
 
 from engine.errors import HearthError
 from engine.model.catalog import GEMMA3_SIZES
-from engine.model.gguf_header import TEXT_ARCHITECTURES, GGUFInfo
+from engine.model.gguf_header import GGUFInfo
 from engine.model.memory import MemoryEstimate, estimate_memory
 
 __all__ = [
@@ -108,7 +109,7 @@ class DownloadableModel:
     def runnable(self) -> bool:
         """This build's header reader accepts the model's architecture (no point fetching
         gigabytes it would then refuse)."""
-        return self.architecture in TEXT_ARCHITECTURES
+        return _can_run(self.architecture)
 
     def source_host(self, base_url: str) -> str:
         return urlsplit(base_url).hostname or base_url
@@ -177,6 +178,23 @@ class DownloadableModel:
         for spec in dataclasses.fields(GGUFInfo):
             values.setdefault(spec.name, None)
         return GGUFInfo(**values)
+
+
+def _can_run(name: str) -> bool:
+    """Whether this build's header reader accepts the architecture ``name``.
+
+    With the any-architecture reader (``engine.model.architectures``, issue 12 items 1-2) that
+    is every architecture the pinned llama.cpp can load; before it, the fixed list of the
+    header reader.
+    """
+    try:
+        module = importlib.import_module("engine.model.architectures")
+    except ImportError:
+        from engine.model import gguf_header
+
+        return name in getattr(gguf_header, "TEXT_ARCHITECTURES", ())
+    facts = module.architecture(name)
+    return bool(facts is not None and facts.loadable and not facts.is_mmproj)
 
 
 def _file(raw: Mapping[str, Any], repo: str, revision: str) -> DownloadFile:
