@@ -9,6 +9,7 @@ are imported (which takes most of a second).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from app.context import AppContext
     from app.file_open_events import FileOpenEvents
     from app.main_window import MainWindow
+    from engine.model.discovery import SearchRoot
     from engine.store import HistoryStore
     from engine.worker.client import EngineClient
 
@@ -99,17 +101,25 @@ def build_context(
     *,
     client: EngineClient | None = None,
     store: HistoryStore | None = None,
+    search_roots: Sequence[SearchRoot] | None = None,
 ) -> AppContext:
-    """Everything the window needs, built from one data directory (also used by tests)."""
+    """Everything the window needs, built from one data directory (also used by tests).
+
+    ``search_roots``: where to look for other apps' models (default: their usual folders in
+    the user's home, honouring their environment overrides).
+    """
     from app.context import AppContext
     from app.models.registry import ModelRegistry
     from app.settings_controller import SettingsController
     from app.theme import ThemeManager
     from app.translations import LanguageManager
     from app.ui_state import UiState
+    from engine.model.discovery import default_roots
     from engine.store import HistoryStore
     from engine.worker.client import EngineClient
 
+    if search_roots is None:
+        search_roots = default_roots(os.environ, Path.home())
     settings = SettingsController(paths.settings_path)
     return AppContext(
         client=client or EngineClient(log_path=paths.cache_dir / "worker.log"),
@@ -117,7 +127,9 @@ def build_context(
         settings=settings,
         paths=paths,
         ui_state=UiState(paths.data_dir / UI_STATE_FILENAME),
-        registry=ModelRegistry(paths.data_dir, paths.models_dir, bundled),
+        registry=ModelRegistry(
+            paths.data_dir, paths.models_dir, bundled, search_roots=search_roots
+        ),
         bundled_model=bundled,
         languages=LanguageManager(app),
         themes=ThemeManager(app),

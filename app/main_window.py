@@ -41,6 +41,7 @@ from app.composer.composer import Composer
 from app.context import AppContext
 from app.documents.controller import DocumentController
 from app.engine_bridge import EngineJob, StoreTasks
+from app.models.downloads import DownloadController
 from app.models.prompt_format_dialog import PromptFormatDialog
 from app.models.registry import ModelEntry
 from app.notices import Level, NoticeBar
@@ -49,6 +50,7 @@ from app.status_panel import StatusPanel
 from engine.chat.session import image_attachment_ref
 from engine.chat.template import PromptFormatRequired
 from engine.errors import HearthError
+from engine.model.downloader import Downloader
 from engine.settings import Settings
 from engine.store import AttachmentRef
 from engine.store.export import ExportFormat, export_to_file
@@ -82,6 +84,9 @@ class MainWindow(QMainWindow):
         self.model_entry: ModelEntry | None = None
         self._loaded = False
         self._load_job: EngineJob | None = None
+        self._downloads: DownloadController | None = None
+        self._discover_job: EngineJob | None = None
+        self._looked_for_models = False
         self._counter: TokenCounter | None = None
         self._context_used = 0
         self._closing = False
@@ -879,6 +884,28 @@ class MainWindow(QMainWindow):
         self._load_job = None
         self.status.set_loading(False)
         self._update_busy()
+        if not self._looked_for_models:
+            self._looked_for_models = True
+            self.look_for_other_apps_models()
+
+    def look_for_other_apps_models(self) -> None:
+        """Find models other apps downloaded (in the background, once after start-up), so
+        the picker offers them without a visit to the model manager."""
+        registry = self.context.registry
+        if not registry.search_roots or self._discover_job is not None or self._closing:
+            return
+        job = EngineJob(registry.discover, self)
+        job.finished.connect(self._on_discovered)
+        self._discover_job = job
+        job.start()
+
+    def _on_discovered(self) -> None:
+        job = self._discover_job
+        self._discover_job = None
+        if job is not None:
+            job.deleteLater()
+        if not self._closing:
+            self._fill_picker(self.context.registry.entries())
 
     def _update_model_label(self) -> None:
         info = self.model_info
@@ -894,11 +921,23 @@ class MainWindow(QMainWindow):
             )
         self.status.model_label.setText(text)
 
+    def downloads(self) -> DownloadController:
+        """The window's one download runner (it outlives the model manager dialog)."""
+        if self._downloads is None:
+            models_dir = self.context.registry.models_dir
+            base_url = self._settings.value.download_base_url
+            self._downloads = DownloadController(lambda: Downloader(models_dir, base_url), self)
+        return self._downloads
+
     def open_model_manager(self, paths: list[Path]) -> None:
         from app.models.model_manager import ModelManagerDialog
 
         dialog = ModelManagerDialog(
-            self.context.registry, self._settings.value, self.model_entry, self
+            self.context.registry,
+            self._settings.value,
+            self.model_entry,
+            self,
+            downloads=self.downloads(),
         )
         dialog.use_model.connect(self.switch_model)
         dialog.finished.connect(lambda _r: self._fill_picker(self.context.registry.entries()))
@@ -1026,4 +1065,11 @@ class MainWindow(QMainWindow):
         self._file_tasks.close()  # an export or a send being saved finishes first
         if self._load_job is not None:
             self._load_job.wait(60000)
+        if self._discover_job is not None:
+            self._discover_job.wait(30000)
+        if self._downloads is not None:
+            self._downloads.shutdown()  # paused: the part is kept and resumes next time
+        manager = getattr(self, "model_manager", None)
+        if manager is not None:
+            manager.wait_for_jobs()  # a scan for other apps' models finishes first
         event.accept()

@@ -100,6 +100,8 @@ class Settings:
     language: Language = field(default="system", metadata=_meta("appearance"))
     # 0: the system's font size.
     font_size: int = field(default=0, metadata=_meta("appearance", (0, 72)))
+    # [downloads] Where the model manager downloads catalogue models from (only on a click).
+    download_base_url: str = field(default="https://huggingface.co", metadata=_meta("downloads"))
 
     # [api_server] Hearth's own OpenAI-compatible API on 127.0.0.1 only. Off: no socket opens.
     api_server_enabled: bool = field(default=False, metadata=_meta("api_server"))

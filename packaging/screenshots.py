@@ -18,6 +18,8 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEventLoop
 from PySide6.QtWidgets import QApplication, QWidget
@@ -25,7 +27,9 @@ from PySide6.QtWidgets import QApplication, QWidget
 from app.main import build_context
 from app.main_window import MainWindow
 from app.translations import compile_all
-from engine.model.bundled import bundled_model_path
+from engine.model.bundled import bundled_model_path, sha256_file
+from engine.model.discovery import SearchRoot
+from engine.model.download_catalog import DownloadableModel, DownloadFile, load_download_catalog
 from engine.paths import resolve_paths
 
 REPO = Path(__file__).resolve().parent.parent
@@ -152,6 +156,49 @@ def scene_about(window: MainWindow) -> QWidget:
     window.show_about()
     dialog = window.about_dialog
     pump_until(lambda: dialog.loaded, 30)
+
+
+def _test_module(name: str, relative: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, REPO / relative)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def _other_apps(window: MainWindow) -> tuple[SearchRoot, ...]:
+    """Other apps' model folders, built in the scene's scratch directory from the bundled
+    model's bytes (hard links): Ollama, the Hugging Face cache, LM Studio and Jan."""
+    discovery = _test_module("discovery_fixtures", "tests/engine/model/test_discovery.py")
+    model = window.context.bundled_model
+    base = window.context.paths.data_dir / "other-apps"
+    discovery.build_ollama(base / "ollama", model, name="gemma3", tag="270m")
+    discovery.build_hf_cache(base / "hub", model, repo="unsloth--gemma-3-270m-it-GGUF")
+    discovery.place(model, base / "lmstudio" / "lmstudio-community" / "gemma-3-270m-it.gguf")
+    discovery.place(model, base / "jan" / "models" / "gemma-old" / "gemma-old.gguf")
+    return (
+        SearchRoot("Ollama", base / "ollama", "ollama"),
+        SearchRoot("Hugging Face", base / "hub", "hf_hub"),
+        SearchRoot("LM Studio", base / "lmstudio"),
+        SearchRoot("Jan", base / "jan"),
+    )
+
+
+def scene_models_found(window: MainWindow) -> QWidget:
+    _ready(window)
+    roots = _other_apps(window)
+    window.context.registry.search_roots = roots
+    window.open_model_manager([])
+    dialog = window.model_manager
+    pump_until(lambda: not dialog.scanning, 30)
+    # Jan's copy is deleted by the user: it stays listed, as missing.
+    (roots[3].path / "models" / "gemma-old" / "gemma-old.gguf").unlink()
+    dialog.scan()
+    pump_until(lambda: not dialog.scanning, 30)
+    for row, entry in enumerate(dialog.entries):
+        if entry.source == "Ollama":
+            dialog.table.selectRow(row)
     pump_until(lambda: False, 0.3)
     return dialog
 
@@ -162,6 +209,53 @@ def scene_about_licences(window: MainWindow) -> QWidget:
     dialog.license_table.selectRow(0)
     pump_until(lambda: False, 0.3)
     return dialog
+
+
+def scene_model_download(window: MainWindow) -> QWidget:
+    """A download in progress from a local test server (serving the bundled model's bytes
+    slowly), above the shipped catalogue with its fit estimates."""
+    from app.models.model_manager import ModelManagerDialog
+
+    server_module = _test_module("file_server", "tests/engine/model/file_server.py")
+    model = window.context.bundled_model
+    repo, name = "local-test/gemma-3-270m-GGUF", "gemma-3-270m-test-copy.gguf"
+    served = server_module.serve({f"/{repo}/resolve/main/{name}": model}, delay=0.004)
+    server = served.__enter__()
+    _SERVERS.append(served)
+    window.context.settings.update(download_base_url=server.base_url)
+    _ready(window)
+    file = DownloadFile(repo, "main", name, model.stat().st_size, sha256_file(model))
+    local = DownloadableModel(
+        id="local-test",
+        name="Gemma 3 270M (local test server)",
+        family="gemma3",
+        size_label="270M",
+        licence="Gemma Terms of Use",
+        licence_url="https://ai.google.dev/gemma/terms",
+        repo=repo,
+        gated=False,
+        note="",
+        files=(file,),
+    )
+    dialog = ModelManagerDialog(
+        window.context.registry,
+        window.context.settings.value,
+        window.model_entry,
+        window,
+        downloads=window.downloads(),
+        catalog=[local, *load_download_catalog()],
+        scan_on_open=False,
+    )
+    window.model_manager = dialog
+    dialog.show()
+    dialog.tabs.setCurrentIndex(1)
+    dialog.catalog_table.selectRow(0)
+    dialog.download_button.click()
+    pump_until(lambda: dialog.downloads.done > model.stat().st_size * 0.4, 60)
+    return dialog
+
+
+_SERVERS: list[Any] = []
 
 
 def scene_dark_theme(window: MainWindow) -> QWidget:
@@ -205,6 +299,8 @@ SCENES: dict[str, Callable[[MainWindow], QWidget]] = {
     "model-manager": scene_model_manager,
     "about": scene_about,
     "about-licences": scene_about_licences,
+    "models-found": scene_models_found,
+    "model-download": scene_model_download,
     "dark-theme": scene_dark_theme,
     "japanese": scene_japanese,
 }
@@ -220,7 +316,7 @@ def take(out: Path, names: list[str]) -> list[Path]:
     for name in names:
         with tempfile.TemporaryDirectory() as scratch:
             paths = resolve_paths(scratch).ensure()
-            context = build_context(app, paths, model)
+            context = build_context(app, paths, model, search_roots=())
             context.settings.update(context_size=4096, max_tokens=120, sampling_preset="precise")
             window = MainWindow(context)
             window.resize(1180, 780)
@@ -230,6 +326,10 @@ def take(out: Path, names: list[str]) -> list[Path]:
             target = out / f"{name}.png"
             target_widget.grab().save(str(target))
             written.append(target)
+            if window._downloads is not None:
+                window._downloads.shutdown()
+            while _SERVERS:
+                _SERVERS.pop().__exit__(None, None, None)
             window.documents.cancel_summary()
             window.close()
             context.client.close()

@@ -1,5 +1,7 @@
-"""The models Hearth knows: the bundled one, GGUF files in the models folder, and files the
-user added from elsewhere (remembered in ``models.json``). No Qt here.
+"""The models Hearth knows: the bundled one, GGUF files in the models folder, files the
+user added from elsewhere (remembered in ``models.json``) and models other apps downloaded,
+used in place (``engine.model.discovery`` finds them, ``engine.model.references`` remembers
+them in ``found-models.json`` with their identity). No Qt here.
 
 Every file's header is read and validated (``engine.model.gguf_header``) before it is listed
 as usable; a vision projector is paired automatically when one next to the model fits it.
@@ -9,14 +11,17 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from engine.errors import HearthError
 from engine.model.catalog import check_mmproj_pair, model_limits
+from engine.model.discovery import SearchRoot, discover
 from engine.model.gguf_header import GGUFInfo, read_gguf_header
 from engine.model.memory import MemoryEstimate, estimate_memory
 from engine.model.pairing import find_projector
+from engine.model.references import ReferenceCheck, ReferenceStore, projector_fits
 
 REGISTRY_FILENAME = "models.json"
 
@@ -29,10 +34,22 @@ class ModelEntry:
     info: GGUFInfo
     mmproj: Path | None
     bundled: bool = False
+    source: str = "Hearth"
+    """Which app keeps the file: "Hearth" (models folder or added by hand) or, for a model
+    found on disk, the app that downloaded it ("Ollama", "LM Studio", …)."""
+    status: str = "ready"
+    """For a found model: "ready", "changed" (updated in place) or "moved" (followed)."""
+    found_name: str | None = None
+    """The other app's name for it (Ollama's "gemma3:4b", a Hub repo path)."""
 
     @property
     def name(self) -> str:
-        return self.info.name or self.path.stem
+        return self.found_name or self.info.name or self.path.stem
+
+    @property
+    def found(self) -> bool:
+        """Kept by another app and used in place."""
+        return self.source != "Hearth"
 
     @property
     def label(self) -> str:
@@ -87,11 +104,31 @@ def inspect_model(
 class ModelRegistry:
     """Known models, persisted as a small JSON list of paths (and chosen projectors)."""
 
-    def __init__(self, data_dir: Path, models_dir: Path, bundled: Path | None) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        models_dir: Path,
+        bundled: Path | None,
+        *,
+        search_roots: Sequence[SearchRoot] = (),
+    ) -> None:
         self._file = data_dir / REGISTRY_FILENAME
         self._models_dir = models_dir
         self._bundled = bundled
+        self.search_roots = tuple(search_roots)
+        self.references = ReferenceStore(data_dir)
         self.problems: list[str] = []
+        self.unavailable: list[ReferenceCheck] = []
+        """Found models that cannot be used now (missing, unusable), shown as such."""
+
+    @property
+    def models_dir(self) -> Path:
+        return self._models_dir
+
+    def discover(self) -> list[ReferenceCheck]:
+        """Look for other apps' models and update the references (slow: walks folders and
+        reads up to 16 MiB of each new file; call it off the GUI thread)."""
+        return self.references.update(discover(self.search_roots))
 
     def _load(self) -> list[dict[str, str | None]]:
         try:
@@ -144,7 +181,50 @@ class ModelRegistry:
             if mmproj is None and not bundled:
                 mmproj = find_projector(path, info)
             found.append(ModelEntry(path, info, mmproj, bundled))
+        found += self._found_entries(seen)
         return found
+
+    def _found_entries(self, seen: set[Path]) -> list[ModelEntry]:
+        """The referenced models of other apps that are usable now; the others go to
+        ``unavailable`` with their status and reason."""
+        self.unavailable = []
+        entries: list[ModelEntry] = []
+        stored = self.references.load()
+        checks = [self.references.check(reference) for reference in stored]
+        if any(c.reference != r for c, r in zip(checks, stored, strict=True)):
+            try:
+                self.references.save([check.reference for check in checks])
+            except HearthError as exc:
+                self.problems.append(str(exc))
+        for check in checks:
+            reference = check.reference
+            path = Path(reference.path)
+            if not check.usable or check.info is None:
+                self.unavailable.append(check)
+                continue
+            key = path.resolve()
+            if key in seen:
+                continue
+            seen.add(key)
+            mmproj = Path(reference.mmproj) if reference.mmproj else None
+            if mmproj is not None and not projector_fits(path, mmproj):
+                mmproj = None  # gone, or not a projector Hearth can pair with this model
+            if mmproj is None:
+                try:
+                    mmproj = find_projector(path, check.info)
+                except (OSError, HearthError):
+                    mmproj = None
+            entries.append(
+                ModelEntry(
+                    path,
+                    check.info,
+                    mmproj,
+                    source=reference.source,
+                    status=check.status,
+                    found_name=reference.name,
+                )
+            )
+        return entries
 
     def add(
         self, path: Path, mmproj: Path | None = None, *, allow_text_only: bool = False
@@ -156,7 +236,11 @@ class ModelRegistry:
         items = [item for item in self._load() if Path(str(item["path"])) != path]
         items.append({"path": str(path), "mmproj": str(mmproj) if mmproj else None})
         self._save(items)
-        return ModelEntry(path, info, mmproj, bundled=path == self._bundled)
+        entry = ModelEntry(path, info, mmproj, bundled=path == self._bundled)
+        reference = next((r for r in self.references.load() if r.path == str(path)), None)
+        if reference is not None:  # a found model with a projector chosen by hand
+            entry = replace(entry, source=reference.source, found_name=reference.name)
+        return entry
 
     def remove(self, path: Path) -> None:
         self._save([item for item in self._load() if Path(str(item["path"])) != path])

@@ -1342,7 +1342,255 @@
         <source>Load the selected model</source>
         <translation>選択したモデルを読み込む</translation>
     </message>
-</context>
+<message>
+        <location filename="../../app/models/model_manager.py" line="320" />
+        <source>Hearth (bundled)</source>
+        <translation>Hearth（同梱）</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="323" />
+        <source>Hearth</source>
+        <translation>Hearth</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="327" />
+        <source>ready</source>
+        <translation>使用可</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="328" />
+        <source>ready (updated by its app)</source>
+        <translation>使用可（元のアプリで更新済み）</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="329" />
+        <source>ready (moved)</source>
+        <translation>使用可（移動済み）</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="330" />
+        <source>missing</source>
+        <translation>見つかりません</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="331" />
+        <source>cannot be used</source>
+        <translation>使用できません</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="341" />
+        <source>Looking for models other apps downloaded…</source>
+        <translation>他のアプリがダウンロードしたモデルを探しています…</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="372" />
+        <source>Found {count} models from other apps ({apps}); they are used in place.</source>
+        <translation>他のアプリのモデルが {count} 個見つかりました（{apps}）。その場所のまま使います。</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="375" />
+        <source>No models from other apps were found.</source>
+        <translation>他のアプリのモデルは見つかりませんでした。</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="379" />
+        <source>Missing now: {count} found earlier.</source>
+        <translation>以前に見つかった {count} 個が現在見つかりません。</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="382" />
+        <source>{count} cannot be used (see the reason under the list).</source>
+        <translation>{count} 個は使用できません（理由は一覧の下に表示されます）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="408" />
+        <source>fits</source>
+        <translation>余裕あり</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="409" />
+        <source>tight</source>
+        <translation>ぎりぎり</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="410" />
+        <source>too big</source>
+        <translation>大きすぎる</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="411" />
+        <source>unknown</source>
+        <translation>不明</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="426" />
+        <source>Needs about {need} of this computer's {ram}</source>
+        <translation>このコンピューターの {ram} のうち約 {need} が必要です</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="439" />
+        <source>downloading {percent}%</source>
+        <translation>ダウンロード中 {percent}%</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="444" />
+        <source>downloaded</source>
+        <translation>ダウンロード済み</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="448" />
+        <source>paused at {percent}%</source>
+        <translation>{percent}% で一時停止中</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="450" />
+        <source>no verified hash</source>
+        <translation>検証済みハッシュなし</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="452" />
+        <source>not supported yet</source>
+        <translation>未対応</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="477" />
+        <source>Choose a model to download. Hearth connects to the network only when you click Download, and only to {host}.</source>
+        <translation>ダウンロードするモデルを選んでください。Hearth がネットワークに接続するのは「ダウンロード」をクリックしたときだけで、接続先は {host} のみです。</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="489" />
+        <source>Downloads from {host}: {repo} — {files}</source>
+        <translation>{host} からダウンロード：{repo} — {files}</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="492" />
+        <source>Licence: {licence} ({url})</source>
+        <translation>ライセンス：{licence}（{url}）</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="501" />
+        <source>Hearth does not know this file's published SHA-256 yet, so it will not download it: a file it cannot check is never made usable.</source>
+        <translation>Hearth はこのファイルの公開 SHA-256 をまだ把握していないため、ダウンロードしません。検証できないファイルが使える状態になることはありません。</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="508" />
+        <source>This version of Hearth cannot run the {arch} architecture yet, so it does not download it.</source>
+        <translation>このバージョンの Hearth はまだ {arch} アーキテクチャを実行できないため、ダウンロードしません。</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="517" />
+        <source>Resume</source>
+        <translation>再開</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="517" />
+        <location filename="../../app/models/model_manager.py" line="700" />
+        <location filename="../../app/models/model_manager.py" line="709" />
+        <source>Download</source>
+        <translation>ダウンロード</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="542" />
+        <source>{done} of {total}</source>
+        <translation>{total} 中 {done}</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="549" />
+        <source>Checking the SHA-256 of the downloaded file…</source>
+        <translation>ダウンロードしたファイルの SHA-256 を確認しています…</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="553" />
+        <source>Downloaded and verified; the model is listed under On this computer.</source>
+        <translation>ダウンロードと検証が完了しました。モデルは「このコンピューター」に表示されています。</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="561" />
+        <source>Download cancelled; the partial file was deleted.</source>
+        <translation>ダウンロードをキャンセルし、途中までのファイルを削除しました。</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="563" />
+        <source>Download paused; Resume continues where it stopped.</source>
+        <translation>ダウンロードを一時停止しました。「再開」で止まったところから続けます。</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="569" />
+        <source>failed</source>
+        <translation>失敗</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="598" />
+        <source>{path} (kept by {app}, used in place)</source>
+        <translation>{path}（{app} が管理、その場所のまま使用）</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="693" />
+        <source>Kept by</source>
+        <translation>管理元</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="694" />
+        <location filename="../../app/models/model_manager.py" line="704" />
+        <source>Status</source>
+        <translation>状態</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="702" />
+        <source>Fits this computer?</source>
+        <translation>このコンピューターで動くか</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="703" />
+        <source>Licence</source>
+        <translation>ライセンス</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="707" />
+        <source>Models to download</source>
+        <translation>ダウンロードできるモデル</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="708" />
+        <source>On this computer</source>
+        <translation>このコンピューター</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="710" />
+        <source>Look for models from other apps</source>
+        <translation>他のアプリのモデルを探す</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="713" />
+        <source>Find GGUF models that Ollama, LM Studio, Jan, GPT4All, llama.cpp or the Hugging Face cache downloaded; they are used where they are, not copied</source>
+        <translation>Ollama、LM Studio、Jan、GPT4All、llama.cpp、Hugging Face キャッシュがダウンロードした GGUF モデルを探します。コピーせず、その場所のまま使います</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="717" />
+        <source>Pause</source>
+        <translation>一時停止</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="718" />
+        <source>Stop for now; Resume continues where it stopped</source>
+        <translation>いったん止めます。「再開」で止まったところから続けます</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="719" />
+        <source>Cancel</source>
+        <translation>キャンセル</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="720" />
+        <source>Stop and delete the partial download</source>
+        <translation>止めて、途中までのダウンロードを削除します</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="722" />
+        <source>Download the selected model, check its SHA-256, then list it</source>
+        <translation>選んだモデルをダウンロードし、SHA-256 を確認してから一覧に加えます</translation>
+    </message>
+    </context>
 <context>
     <name>NoticeBar</name>
     <message>

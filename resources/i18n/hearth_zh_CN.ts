@@ -1342,7 +1342,255 @@
         <source>Load the selected model</source>
         <translation>加载选中的模型</translation>
     </message>
-</context>
+<message>
+        <location filename="../../app/models/model_manager.py" line="320" />
+        <source>Hearth (bundled)</source>
+        <translation>Hearth（内置）</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="323" />
+        <source>Hearth</source>
+        <translation>Hearth</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="327" />
+        <source>ready</source>
+        <translation>可用</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="328" />
+        <source>ready (updated by its app)</source>
+        <translation>可用（已由原应用更新）</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="329" />
+        <source>ready (moved)</source>
+        <translation>可用（已移动）</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="330" />
+        <source>missing</source>
+        <translation>缺失</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="331" />
+        <source>cannot be used</source>
+        <translation>无法使用</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="341" />
+        <source>Looking for models other apps downloaded…</source>
+        <translation>正在查找其他应用下载的模型…</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="372" />
+        <source>Found {count} models from other apps ({apps}); they are used in place.</source>
+        <translation>找到 {count} 个其他应用的模型（{apps}），将在原位置直接使用。</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="375" />
+        <source>No models from other apps were found.</source>
+        <translation>未找到其他应用的模型。</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="379" />
+        <source>Missing now: {count} found earlier.</source>
+        <translation>之前找到的 {count} 个模型现在缺失。</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="382" />
+        <source>{count} cannot be used (see the reason under the list).</source>
+        <translation>{count} 个无法使用（原因显示在列表下方）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="408" />
+        <source>fits</source>
+        <translation>够用</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="409" />
+        <source>tight</source>
+        <translation>勉强</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="410" />
+        <source>too big</source>
+        <translation>太大</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="411" />
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="426" />
+        <source>Needs about {need} of this computer's {ram}</source>
+        <translation>需要本机 {ram} 中的约 {need}</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="439" />
+        <source>downloading {percent}%</source>
+        <translation>正在下载 {percent}%</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="444" />
+        <source>downloaded</source>
+        <translation>已下载</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="448" />
+        <source>paused at {percent}%</source>
+        <translation>已暂停于 {percent}%</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="450" />
+        <source>no verified hash</source>
+        <translation>无已验证哈希</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="452" />
+        <source>not supported yet</source>
+        <translation>暂不支持</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="477" />
+        <source>Choose a model to download. Hearth connects to the network only when you click Download, and only to {host}.</source>
+        <translation>请选择要下载的模型。只有在您点击“下载”时 Hearth 才会联网，且只连接 {host}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="489" />
+        <source>Downloads from {host}: {repo} — {files}</source>
+        <translation>从 {host} 下载：{repo} — {files}</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="492" />
+        <source>Licence: {licence} ({url})</source>
+        <translation>许可证：{licence}（{url}）</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="501" />
+        <source>Hearth does not know this file's published SHA-256 yet, so it will not download it: a file it cannot check is never made usable.</source>
+        <translation>Hearth 还不知道此文件公布的 SHA-256，因此不会下载它：无法校验的文件绝不会被设为可用。</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="508" />
+        <source>This version of Hearth cannot run the {arch} architecture yet, so it does not download it.</source>
+        <translation>此版本的 Hearth 还不能运行 {arch} 架构，因此不会下载它。</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="517" />
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="517" />
+        <location filename="../../app/models/model_manager.py" line="700" />
+        <location filename="../../app/models/model_manager.py" line="709" />
+        <source>Download</source>
+        <translation>下载</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="542" />
+        <source>{done} of {total}</source>
+        <translation>{done} / {total}</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="549" />
+        <source>Checking the SHA-256 of the downloaded file…</source>
+        <translation>正在校验下载文件的 SHA-256…</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="553" />
+        <source>Downloaded and verified; the model is listed under On this computer.</source>
+        <translation>已下载并校验；模型已列在“本机”中。</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="561" />
+        <source>Download cancelled; the partial file was deleted.</source>
+        <translation>下载已取消，未完成的文件已删除。</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="563" />
+        <source>Download paused; Resume continues where it stopped.</source>
+        <translation>下载已暂停；点击“继续”从中断处接着下载。</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="569" />
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="598" />
+        <source>{path} (kept by {app}, used in place)</source>
+        <translation>{path}（由 {app} 管理，在原位置使用）</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="693" />
+        <source>Kept by</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="694" />
+        <location filename="../../app/models/model_manager.py" line="704" />
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="702" />
+        <source>Fits this computer?</source>
+        <translation>本机能否运行</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="703" />
+        <source>Licence</source>
+        <translation>许可证</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="707" />
+        <source>Models to download</source>
+        <translation>可下载的模型</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="708" />
+        <source>On this computer</source>
+        <translation>本机</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="710" />
+        <source>Look for models from other apps</source>
+        <translation>查找其他应用的模型</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="713" />
+        <source>Find GGUF models that Ollama, LM Studio, Jan, GPT4All, llama.cpp or the Hugging Face cache downloaded; they are used where they are, not copied</source>
+        <translation>查找 Ollama、LM Studio、Jan、GPT4All、llama.cpp 或 Hugging Face 缓存下载的 GGUF 模型；在原位置使用，不复制</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="717" />
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="718" />
+        <source>Stop for now; Resume continues where it stopped</source>
+        <translation>暂时停止；点击“继续”从中断处接着下载</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="719" />
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="720" />
+        <source>Stop and delete the partial download</source>
+        <translation>停止并删除未完成的下载</translation>
+    </message>
+    <message>
+        <location filename="../../app/models/model_manager.py" line="722" />
+        <source>Download the selected model, check its SHA-256, then list it</source>
+        <translation>下载所选模型，校验其 SHA-256 后加入列表</translation>
+    </message>
+    </context>
 <context>
     <name>NoticeBar</name>
     <message>

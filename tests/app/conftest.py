@@ -36,7 +36,7 @@ def make_window(
     opened: list[tuple[MainWindow, AppContext]] = []
 
     def make(*, wait: bool = True, **settings: object) -> MainWindow:
-        context = build_context(qapp, data_paths, model_path)
+        context = build_context(qapp, data_paths, model_path, search_roots=())
         defaults: dict[str, object] = {
             "context_size": 2048,
             "max_tokens": 24,

@@ -29,7 +29,7 @@ def test_lists_the_bundled_model_and_estimates_memory(
     dialog = ModelManagerDialog(registry, Settings(), None)
     qtbot.addWidget(dialog)
     assert dialog.table.rowCount() == 1
-    name, arch, size, file_size, quant, context, vision, ram = _cells(dialog, 0)
+    name, arch, size, file_size, quant, context, vision, ram = _cells(dialog, 0)[:8]
     assert "(bundled)" in name and arch == "gemma3" and size == "270M"
     assert quant == "Q4_K_M" and context == "32,768" and vision == "no"
     assert "MiB" in file_size and ram.endswith(("MiB", "GiB"))
