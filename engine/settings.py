@@ -75,6 +75,8 @@ class Settings:
     kv_cache_type: KVCacheType = field(default="f16", metadata=_meta("model"))
     swa_full: bool = field(default=False, metadata=_meta("model"))
     checkpoint_budget_mib: int = field(default=256, metadata=_meta("model", (0, 65536)))
+    # "": the local worker; otherwise the name of a remote engine (remote-engines.toml).
+    remote_engine: str = field(default="", metadata=_meta("model"))
     # [generation]
     sampling_preset: PresetName = field(default="gemma", metadata=_meta("generation"))
     custom_temperature: float = field(default=1.0, metadata=_meta("generation", TEMPERATURE_RANGE))

@@ -330,7 +330,8 @@ def record_answer(
                 message = recorder.finish(status, stats)
                 saved = AnswerSaved(recorder.message_id, message, status, reason)
             elif isinstance(event, p.Failed):
-                status = "interrupted" if event.kind == "crash" else "error"
+                resumable = event.kind == "crash" or event.resumable
+                status = "interrupted" if resumable else "error"
                 message = recorder.finish(status, error=event.message)
                 saved = AnswerSaved(recorder.message_id, message, status, None)
             yield event
