@@ -25,6 +25,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "engine.commands.tiles",
     "engine.commands.extract",
     "engine.commands.summarize",
+    "engine.commands.engines",
 )
 
 EXIT_OK = 0

@@ -13,10 +13,12 @@ from engine.chat.sampling import SAMPLING_PRESETS, SamplingParams
 from engine.errors import HearthError
 from engine.model.bundled import bundled_model_path
 from engine.paths import AppPaths, resolve_paths
+from engine.remote.client import RemoteEngineClient
 from engine.worker.client import EngineClient
 from engine.worker.protocol import ModelConfig
 
 N = TypeVar("N", int, float)
+ChatEngineClient = EngineClient | RemoteEngineClient
 
 
 def _positive(text: str, convert: Callable[[str], N], noun: str) -> N:
@@ -48,6 +50,13 @@ def add_model_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--ctx", type=positive_int, default=8192, help="context size in tokens")
     parser.add_argument(
         "--threads", type=positive_int, default=None, help="CPU threads (default: cores)"
+    )
+    parser.add_argument(
+        "--engine",
+        default=None,
+        metavar="NAME",
+        help="answer with a remote engine (see 'hearth-cli engines list') instead of the "
+        "local model",
     )
 
 
@@ -97,6 +106,15 @@ def model_config_from(args: argparse.Namespace, paths: AppPaths) -> ModelConfig:
 
 def start_client(paths: AppPaths) -> EngineClient:
     return EngineClient(log_path=paths.cache_dir / "worker.log")
+
+
+def start_engine(paths: AppPaths, engine: str | None) -> ChatEngineClient:
+    """The local worker, or the remote engine called ``engine`` (``--engine``)."""
+    if engine:
+        from engine.remote.factory import open_remote_engine
+
+        return open_remote_engine(paths, engine)
+    return start_client(paths)
 
 
 def print_json(payload: object) -> None:

@@ -225,13 +225,12 @@ class RemoteEngineClient:
         data = self._get_json("/props", missing_ok=True)
         return data if isinstance(data, dict) else {}
 
-    def load(self, config: p.ModelConfig | None = None) -> p.ModelInfo:
+    def load(self, config: p.ModelConfig | None = None) -> p.ModelInfo:  # noqa: ARG002
         """Connect: pick the model, learn its context size. Raises HearthError.
 
         ``config`` is accepted for ``EngineClient`` compatibility; a remote server has its
         model loaded already (its ``model_path`` is ignored).
         """
-        del config
         started = time.perf_counter()
         models = self.list_models()
         if not models:
