@@ -19,9 +19,11 @@ from app.theme import ThemeManager
 from app.translations import LanguageManager
 from app.ui_state import UiState
 from app.warmup import Warmup
+from engine.chat.engine import ChatEngine
 from engine.errors import HearthError
 from engine.model.bundled import bundled_model_path
 from engine.paths import AppPaths, resolve_paths
+from engine.remote.switch import EngineSwitch
 from engine.store import HistoryStore
 from engine.worker.client import EngineClient
 
@@ -41,13 +43,13 @@ def build_context(
     paths: AppPaths,
     bundled: Path,
     *,
-    client: EngineClient | None = None,
+    client: ChatEngine | None = None,
     store: HistoryStore | None = None,
 ) -> AppContext:
     """Everything the window needs, built from one data directory (also used by tests)."""
     settings = SettingsController(paths.settings_path)
     return AppContext(
-        client=client or EngineClient(log_path=paths.cache_dir / "worker.log"),
+        client=client or EngineSwitch(EngineClient(log_path=paths.cache_dir / "worker.log")),
         store=store or HistoryStore.open(paths),
         settings=settings,
         paths=paths,
