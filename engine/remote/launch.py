@@ -159,7 +159,9 @@ def upstream_llama_server(
     port = free_port()
     command = [
         str(binary), "-m", str(model), "--alias", alias,
-        "--chat-template", "gemma",  # the bundled GGUF carries no chat template
+        # The bundled GGUF carries no chat template: llama.cpp's built-in Gemma one (a named
+        # built-in template is only recognised by the non-Jinja formatter).
+        "--no-jinja", "--chat-template", "gemma",
         "--host", "127.0.0.1", "--port", str(port),
         "-c", str(n_ctx), "-np", "1", "--no-warmup",
     ]  # fmt: skip
