@@ -26,6 +26,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "engine.commands.extract",
     "engine.commands.summarize",
     "engine.commands.engines",
+    "engine.commands.bench_remote",
 )
 
 EXIT_OK = 0

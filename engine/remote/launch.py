@@ -130,7 +130,13 @@ def running_server(
 
 
 def llama_cpp_python_server(
-    model: Path, log: Path, *, n_ctx: int = 2048, api_key: str = "", alias: str = "gemma-3-270m-it"
+    model: Path,
+    log: Path,
+    *,
+    n_ctx: int = 2048,
+    api_key: str = "",
+    alias: str = "gemma-3-270m-it",
+    threads: int | None = None,
 ) -> contextlib.AbstractContextManager[RunningServer]:
     port = free_port()
     command = [
@@ -140,6 +146,8 @@ def llama_cpp_python_server(
         "--host", "127.0.0.1", "--port", str(port),
         "--n_ctx", str(n_ctx), "--verbose", "False",
     ]  # fmt: skip
+    if threads:
+        command += ["--n_threads", str(threads)]
     if api_key:
         command += ["--api_key", api_key]
     return running_server(command, port, log, api_key=api_key)
