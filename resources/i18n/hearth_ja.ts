@@ -399,92 +399,92 @@
 <context>
     <name>DocumentController</name>
     <message>
-        <location filename="../../app/documents/controller.py" line="182"/>
+        <location filename="../../app/documents/controller.py" line="186"/>
         <source>{name} has no text Hearth can read (a scanned document?).</source>
         <translation>{name} には Hearth が読めるテキストがありません（スキャンした文書でしょうか？）。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="193"/>
+        <location filename="../../app/documents/controller.py" line="197"/>
         <source>Answering your question about this document was interrupted when Hearth closed. Finished parts are saved.</source>
         <translation>Hearth の終了により、この文書についての質問への回答が中断されました。完了した部分は保存されています。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="200"/>
+        <location filename="../../app/documents/controller.py" line="204"/>
         <source>The summary of this document was interrupted when Hearth closed. Finished parts are saved.</source>
         <translation>Hearth の終了によりこの文書の要約が中断されました。完了した部分は保存されています。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="229"/>
+        <location filename="../../app/documents/controller.py" line="236"/>
         <source>The whole text goes with your next message.</source>
         <translation>全文が次のメッセージと一緒に送られます。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="233"/>
+        <location filename="../../app/documents/controller.py" line="240"/>
         <source>Ask your question: Hearth reads the whole document to answer it, with page references.</source>
         <translation>質問を入力してください。Hearth が文書全体を読んで、ページ参照付きで回答します。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="238"/>
+        <location filename="../../app/documents/controller.py" line="245"/>
         <source>Ask your question: the document goes with your next message.</source>
         <translation>質問を入力してください。文書は次のメッセージと一緒に送られます。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="265"/>
+        <location filename="../../app/documents/controller.py" line="272"/>
         <source>Type your question about {name} first.</source>
         <translation>先に {name} についての質問を入力してください。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="285"/>
+        <location filename="../../app/documents/controller.py" line="292"/>
         <source>{name} is too long for the context, so only the parts that match your question best were sent: {parts}.</source>
         <translation>{name} はコンテキストに対して長すぎるため、質問に最も合う部分だけを送信しました：{parts}。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="327"/>
+        <location filename="../../app/documents/controller.py" line="334"/>
         <source>Reading the scanned pages needs a model that sees images: choose one in Models, then try again.</source>
         <translation>スキャンページを読み取るには画像を扱えるモデルが必要です。「モデル」で選んでから、もう一度お試しください。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="337"/>
+        <location filename="../../app/documents/controller.py" line="344"/>
         <source>Summarize “{name}”.</source>
         <translation>「{name}」を要約してください。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="418"/>
+        <location filename="../../app/documents/controller.py" line="428"/>
         <source>The answer is in the chat.</source>
         <translation>回答はチャットにあります。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="420"/>
+        <location filename="../../app/documents/controller.py" line="430"/>
         <source>The summary is in the chat.</source>
         <translation>要約はチャットにあります。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="426"/>
+        <location filename="../../app/documents/controller.py" line="436"/>
         <source>Stopped while reading the scanned pages.</source>
         <translation>スキャンページの読み取り中に停止しました。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="429"/>
+        <location filename="../../app/documents/controller.py" line="439"/>
         <source>Answering stopped after {done} of {total} parts; finished parts are kept.</source>
         <translation>{total} 部分中 {done} 部分で回答を停止しました。完了した部分は保存されています。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="433"/>
+        <location filename="../../app/documents/controller.py" line="443"/>
         <source>Summary stopped after {done} of {total} parts; finished parts are kept.</source>
         <translation>{total} 部分中 {done} 部分で要約を停止しました。完了した部分は保存されています。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="496"/>
+        <location filename="../../app/documents/controller.py" line="506"/>
         <source>The cited document is no longer stored.</source>
         <translation>引用された文書はもう保存されていません。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="529"/>
+        <location filename="../../app/documents/controller.py" line="539"/>
         <source>This page is a scanned image. The vision model read it for the answer, but its reading is no longer stored.</source>
         <translation>このページはスキャン画像です。回答のためにビジョンモデルが読み取りましたが、その読み取り結果はもう保存されていません。</translation>
     </message>
     <message>
-        <location filename="../../app/documents/controller.py" line="541"/>
+        <location filename="../../app/documents/controller.py" line="551"/>
         <source>Cited text</source>
         <translation>引用されたテキスト</translation>
     </message>
@@ -608,282 +608,299 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/main_window.py" line="289"/>
+        <location filename="../../app/main_window.py" line="300"/>
         <source>&amp;File</source>
         <translation>ファイル(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="290"/>
+        <location filename="../../app/main_window.py" line="301"/>
         <source>&amp;Edit</source>
         <translation>編集(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="291"/>
+        <location filename="../../app/main_window.py" line="302"/>
         <source>&amp;View</source>
         <translation>表示(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="292"/>
+        <location filename="../../app/main_window.py" line="303"/>
         <source>&amp;Models</source>
         <translation>モデル(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="293"/>
+        <location filename="../../app/main_window.py" line="304"/>
         <source>&amp;Help</source>
         <translation>ヘルプ(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="295"/>
+        <location filename="../../app/main_window.py" line="306"/>
         <source>New chat</source>
         <translation>新しいチャット</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="296"/>
+        <location filename="../../app/main_window.py" line="307"/>
         <source>Attach images or documents…</source>
         <translation>画像または文書を添付…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="297"/>
+        <location filename="../../app/main_window.py" line="308"/>
         <source>Export conversation…</source>
         <translation>会話をエクスポート…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="298"/>
+        <location filename="../../app/main_window.py" line="309"/>
         <source>Quit</source>
         <translation>終了</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="299"/>
+        <location filename="../../app/main_window.py" line="310"/>
         <source>Copy conversation</source>
         <translation>会話をコピー</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="300"/>
+        <location filename="../../app/main_window.py" line="311"/>
         <source>Regenerate the last answer</source>
         <translation>最後の回答を再生成</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="301"/>
+        <location filename="../../app/main_window.py" line="312"/>
         <source>Stop the answer</source>
         <translation>回答を停止</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="302"/>
+        <location filename="../../app/main_window.py" line="313"/>
         <source>Search conversations</source>
         <translation>会話を検索</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="303"/>
+        <location filename="../../app/main_window.py" line="314"/>
         <source>Go to the message box</source>
         <translation>メッセージ欄へ移動</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="304"/>
+        <location filename="../../app/main_window.py" line="315"/>
         <source>Next conversation</source>
         <translation>次の会話</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="305"/>
+        <location filename="../../app/main_window.py" line="316"/>
         <source>Previous conversation</source>
         <translation>前の会話</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="306"/>
+        <location filename="../../app/main_window.py" line="317"/>
         <source>Settings…</source>
         <translation>設定…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="307"/>
+        <location filename="../../app/main_window.py" line="318"/>
         <source>Manage models…</source>
         <translation>モデルを管理…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="308"/>
+        <location filename="../../app/main_window.py" line="319"/>
+        <source>Remote engines…</source>
+        <translation>リモートエンジン…</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="320"/>
         <source>Keyboard shortcuts</source>
         <translation>キーボードショートカット</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="309"/>
+        <location filename="../../app/main_window.py" line="321"/>
         <source>About Hearth</source>
         <translation>Hearth について</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="314"/>
+        <location filename="../../app/main_window.py" line="326"/>
         <source>The model that answers (Ctrl+Shift+M to manage)</source>
         <translation>回答するモデル（Ctrl+Shift+M で管理）</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="315"/>
+        <location filename="../../app/main_window.py" line="327"/>
         <source>Model</source>
         <translation>モデル</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="316"/>
+        <location filename="../../app/main_window.py" line="328"/>
         <source>Models…</source>
         <translation>モデル…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="317"/>
+        <location filename="../../app/main_window.py" line="329"/>
         <source>Add, inspect and switch models (Ctrl+Shift+M)</source>
         <translation>モデルの追加・確認・切り替え (Ctrl+Shift+M)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="318"/>
+        <location filename="../../app/main_window.py" line="330"/>
         <source>Manage models</source>
         <translation>モデルを管理</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="319"/>
+        <location filename="../../app/main_window.py" line="331"/>
         <source>Conversation</source>
         <translation>会話</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="323"/>
+        <location filename="../../app/main_window.py" line="335"/>
         <source>Messages; Ctrl+C copies the selected one, Alt+Left and Alt+Right switch versions</source>
         <translation>メッセージ一覧。Ctrl+C で選択中のメッセージをコピー、Alt+←/→ でバージョンを切り替え</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="326"/>
+        <location filename="../../app/main_window.py" line="338"/>
         <source>Conversation title</source>
         <translation>会話のタイトル</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="329"/>
+        <location filename="../../app/main_window.py" line="341"/>
         <source>&lt;h2&gt;Ask anything.&lt;/h2&gt;&lt;p&gt;Nothing leaves this computer.&lt;/p&gt;&lt;p&gt;Drop an image to ask about it, or a PDF to summarize it.&lt;br&gt;Press F1 for keyboard shortcuts.&lt;/p&gt;</source>
         <translation>&lt;h2&gt;なんでも聞いてください。&lt;/h2&gt;&lt;p&gt;何もこのコンピューターの外に出ません。&lt;/p&gt;&lt;p&gt;画像をドロップすればその画像について質問でき、PDF をドロップすれば要約できます。&lt;br&gt;F1 でキーボードショートカットを表示します。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="334"/>
+        <location filename="../../app/main_window.py" line="346"/>
         <source>Empty conversation</source>
         <translation>空の会話</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="434"/>
+        <location filename="../../app/main_window.py" line="446"/>
         <source>New conversation</source>
         <translation>新しい会話</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="471"/>
+        <location filename="../../app/main_window.py" line="483"/>
         <source>The loaded model cannot see images, so the message was not sent. Choose a model with a vision projector in Models, or remove the images.</source>
         <translation>読み込まれているモデルは画像を見られないため、メッセージは送信されませんでした。「モデル」で視覚プロジェクター付きのモデルを選ぶか、画像を削除してください。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="475"/>
+        <location filename="../../app/main_window.py" line="487"/>
         <source>Send without the images</source>
         <translation>画像なしで送信</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="489"/>
+        <location filename="../../app/main_window.py" line="501"/>
         <source>This message does not fit: the conversation would need about {need} tokens but the model&apos;s context holds {n_ctx}. Hearth never drops earlier messages silently; start a new chat or raise the context size in Settings.</source>
         <translation>このメッセージは収まりません。会話には約 {need} トークンが必要ですが、モデルのコンテキストは {n_ctx} トークンです。Hearth は以前のメッセージを黙って削除しません。新しいチャットを始めるか、設定でコンテキストサイズを大きくしてください。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="499"/>
+        <location filename="../../app/main_window.py" line="511"/>
         <source>The context is nearly full: the answer may stop early when it fills up. Start a new chat to keep going.</source>
         <translation>コンテキストがほぼいっぱいです。いっぱいになると回答が途中で止まることがあります。新しいチャットで続けてください。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="580"/>
+        <location filename="../../app/main_window.py" line="592"/>
         <source>You</source>
         <translation>あなた</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="580"/>
+        <location filename="../../app/main_window.py" line="592"/>
         <source>Hearth</source>
         <translation>Hearth</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="582"/>
+        <location filename="../../app/main_window.py" line="594"/>
         <source>Conversation copied</source>
         <translation>会話をコピーしました</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="617"/>
+        <location filename="../../app/main_window.py" line="629"/>
         <source>Export conversation</source>
         <translation>会話をエクスポート</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="619"/>
+        <location filename="../../app/main_window.py" line="631"/>
         <source>Markdown (*.md);;Web page (*.html);;Hearth JSON (*.json)</source>
         <translation>Markdown (*.md);;Web ページ (*.html);;Hearth JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="624"/>
+        <location filename="../../app/main_window.py" line="636"/>
         <source>Exporting…</source>
         <translation>エクスポートしています…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="628"/>
+        <location filename="../../app/main_window.py" line="640"/>
         <source>Exported to {path}</source>
         <translation>{path} にエクスポートしました</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="649"/>
+        <location filename="../../app/main_window.py" line="661"/>
         <source>This conversation uses {share:.0%} of the model&apos;s context ({used} of {size} tokens). Hearth never drops earlier messages silently: start a new chat, or raise the context size in Settings, before it is full.</source>
         <translation>この会話はモデルのコンテキストの {share:.0%}（{size} トークン中 {used}）を使っています。Hearth は以前のメッセージを黙って削除しません。いっぱいになる前に新しいチャットを始めるか、設定でコンテキストサイズを大きくしてください。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="667"/>
+        <location filename="../../app/main_window.py" line="679"/>
         <source>The attached images will use {tokens} more tokens.</source>
         <translation>添付した画像でさらに {tokens} トークン使います。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="677"/>
+        <location filename="../../app/main_window.py" line="689"/>
         <source>Looking at the image… {done}/{total}</source>
         <translation>画像を見ています… {done}/{total}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="679"/>
+        <location filename="../../app/main_window.py" line="691"/>
         <source>Reading the conversation… {done}/{total}</source>
         <translation>会話を読み込み中… {done}/{total}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="688"/>
+        <location filename="../../app/main_window.py" line="700"/>
         <source>Hearth hit a bug</source>
         <translation>Hearth で不具合が発生しました</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="690"/>
+        <location filename="../../app/main_window.py" line="702"/>
         <source>Something went wrong inside Hearth. Your conversations are saved. Please copy the details below into a bug report.</source>
         <translation>Hearth の内部で問題が起きました。会話は保存されています。下の詳細をコピーして不具合報告に貼り付けてください。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="735"/>
+        <location filename="../../app/main_window.py" line="759"/>
         <source>vision</source>
         <translation>画像対応</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="780"/>
+        <location filename="../../app/main_window.py" line="766"/>
+        <source>remote</source>
+        <translation>リモート</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="834"/>
         <source>No usable model was found. Add a Gemma 3 GGUF file in Models.</source>
         <translation>使えるモデルが見つかりません。「モデル」で Gemma 3 の GGUF ファイルを追加してください。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="833"/>
+        <location filename="../../app/main_window.py" line="923"/>
         <source>The model could not be loaded: {reason}</source>
         <translation>モデルを読み込めませんでした：{reason}</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="846"/>
+        <location filename="../../app/main_window.py" line="936"/>
         <source>Loading model…</source>
         <translation>モデルを読み込み中…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="846"/>
+        <location filename="../../app/main_window.py" line="936"/>
         <source>No model</source>
         <translation>モデルなし</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="848"/>
+        <location filename="../../app/main_window.py" line="938"/>
+        <location filename="../../app/main_window.py" line="943"/>
         <source>sees images</source>
         <translation>画像対応</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="848"/>
+        <location filename="../../app/main_window.py" line="938"/>
+        <location filename="../../app/main_window.py" line="943"/>
         <source>text only</source>
         <translation>テキストのみ</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="849"/>
+        <location filename="../../app/main_window.py" line="939"/>
+        <source>{model} · remote · {ctx} tokens context · {vision}</source>
+        <translation>{model} · リモート · コンテキスト {ctx} トークン · {vision}</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="944"/>
         <source>Gemma 3 {label} · {quant} · {ctx} tokens context · {vision}</source>
         <translation>Gemma 3 {label} · {quant} · コンテキスト {ctx} トークン · {vision}</translation>
     </message>
@@ -971,190 +988,190 @@
 <context>
     <name>ModelManagerDialog</name>
     <message>
-        <location filename="../../app/models/model_manager.py" line="133"/>
+        <location filename="../../app/models/model_manager.py" line="139"/>
         <source> (bundled)</source>
         <translation>（同梱）</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="147"/>
+        <location filename="../../app/models/model_manager.py" line="153"/>
         <source>yes</source>
         <translation>はい</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="149"/>
+        <location filename="../../app/models/model_manager.py" line="155"/>
         <source>needs a projector</source>
         <translation>プロジェクターが必要</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="151"/>
+        <location filename="../../app/models/model_manager.py" line="157"/>
         <source>no</source>
         <translation>いいえ</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="200"/>
+        <location filename="../../app/models/model_manager.py" line="206"/>
         <source>Vision projector: {name}</source>
         <translation>視覚プロジェクター：{name}</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="202"/>
+        <location filename="../../app/models/model_manager.py" line="208"/>
         <source>No vision projector</source>
         <translation>視覚プロジェクターなし</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="206"/>
+        <location filename="../../app/models/model_manager.py" line="212"/>
         <source>Estimated memory {memory}</source>
         <translation>推定メモリ {memory}</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="214"/>
-        <location filename="../../app/models/model_manager.py" line="308"/>
+        <location filename="../../app/models/model_manager.py" line="220"/>
+        <location filename="../../app/models/model_manager.py" line="314"/>
         <source>Add a model</source>
         <translation>モデルを追加</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="214"/>
+        <location filename="../../app/models/model_manager.py" line="220"/>
         <source>GGUF models (*.gguf)</source>
         <translation>GGUF モデル (*.gguf)</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="228"/>
+        <location filename="../../app/models/model_manager.py" line="234"/>
         <source>Added {name} with its vision projector {mmproj}.</source>
         <translation>{name} を視覚プロジェクター {mmproj} と一緒に追加しました。</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="233"/>
+        <location filename="../../app/models/model_manager.py" line="239"/>
         <source>Added {name}.</source>
         <translation>{name} を追加しました。</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="247"/>
-        <location filename="../../app/models/model_manager.py" line="313"/>
+        <location filename="../../app/models/model_manager.py" line="253"/>
+        <location filename="../../app/models/model_manager.py" line="319"/>
         <source>Choose the vision projector</source>
         <translation>視覚プロジェクターを選択</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="249"/>
+        <location filename="../../app/models/model_manager.py" line="255"/>
         <source>GGUF projectors (*.gguf)</source>
         <translation>GGUF プロジェクター (*.gguf)</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="285"/>
+        <location filename="../../app/models/model_manager.py" line="291"/>
         <source>Models</source>
         <translation>モデル</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="288"/>
+        <location filename="../../app/models/model_manager.py" line="294"/>
         <source>Model</source>
         <translation>モデル</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="289"/>
+        <location filename="../../app/models/model_manager.py" line="295"/>
         <source>Architecture</source>
         <translation>アーキテクチャ</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="290"/>
+        <location filename="../../app/models/model_manager.py" line="296"/>
         <source>Size</source>
         <translation>サイズ</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="291"/>
+        <location filename="../../app/models/model_manager.py" line="297"/>
         <source>File</source>
         <translation>ファイル</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="292"/>
+        <location filename="../../app/models/model_manager.py" line="298"/>
         <source>Quantization</source>
         <translation>量子化</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="293"/>
+        <location filename="../../app/models/model_manager.py" line="299"/>
         <source>Max context</source>
         <translation>最大コンテキスト</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="294"/>
+        <location filename="../../app/models/model_manager.py" line="300"/>
         <source>Vision</source>
         <translation>画像</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="295"/>
+        <location filename="../../app/models/model_manager.py" line="301"/>
         <source>Estimated RAM</source>
         <translation>推定メモリ</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="298"/>
+        <location filename="../../app/models/model_manager.py" line="304"/>
         <source>Known models</source>
         <translation>登録済みモデル</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="300"/>
+        <location filename="../../app/models/model_manager.py" line="306"/>
         <source>Double-click a model to use it; drop a .gguf here to add it</source>
         <translation>モデルをダブルクリックで使用、.gguf をここにドロップして追加</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="302"/>
+        <location filename="../../app/models/model_manager.py" line="308"/>
         <source>Estimate memory for a context of</source>
         <translation>次のコンテキストでメモリを推定</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="303"/>
+        <location filename="../../app/models/model_manager.py" line="309"/>
         <source> tokens</source>
         <translation> トークン</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="304"/>
+        <location filename="../../app/models/model_manager.py" line="310"/>
         <source>The context size the memory estimate is for</source>
         <translation>メモリ推定に使うコンテキストサイズ</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="305"/>
+        <location filename="../../app/models/model_manager.py" line="311"/>
         <source>Context size for the estimate</source>
         <translation>推定用のコンテキストサイズ</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="306"/>
+        <location filename="../../app/models/model_manager.py" line="312"/>
         <source>Add a GGUF…</source>
         <translation>GGUF を追加…</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="307"/>
+        <location filename="../../app/models/model_manager.py" line="313"/>
         <source>Add a Gemma 3 GGUF file (its header is checked first)</source>
         <translation>Gemma 3 の GGUF ファイルを追加（最初にヘッダーを検査します）</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="309"/>
+        <location filename="../../app/models/model_manager.py" line="315"/>
         <source>Choose projector…</source>
         <translation>プロジェクターを選択…</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="311"/>
+        <location filename="../../app/models/model_manager.py" line="317"/>
         <source>Pick the vision projector (mmproj) for this model</source>
         <translation>このモデル用の視覚プロジェクター (mmproj) を選択</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="314"/>
+        <location filename="../../app/models/model_manager.py" line="320"/>
         <source>Remove</source>
         <translation>削除</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="315"/>
+        <location filename="../../app/models/model_manager.py" line="321"/>
         <source>Forget this model (the file is not deleted)</source>
         <translation>このモデルを一覧から外します（ファイルは削除しません）</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="316"/>
+        <location filename="../../app/models/model_manager.py" line="322"/>
         <source>Remove the model from the list</source>
         <translation>モデルを一覧から削除</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="317"/>
-        <location filename="../../app/models/model_manager.py" line="319"/>
+        <location filename="../../app/models/model_manager.py" line="323"/>
+        <location filename="../../app/models/model_manager.py" line="325"/>
         <source>Use this model</source>
         <translation>このモデルを使う</translation>
     </message>
     <message>
-        <location filename="../../app/models/model_manager.py" line="318"/>
+        <location filename="../../app/models/model_manager.py" line="324"/>
         <source>Load the selected model</source>
         <translation>選択したモデルを読み込む</translation>
     </message>
@@ -1171,6 +1188,164 @@
         <location filename="../../app/notices.py" line="94"/>
         <source>Notice</source>
         <translation>お知らせ</translation>
+    </message>
+</context>
+<context>
+    <name>RemoteEnginesDialog</name>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="249"/>
+        <source>Remote engine</source>
+        <translation>リモートエンジン</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="252"/>
+        <source>Remote engine {n}</source>
+        <translation>リモートエンジン {n}</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="276"/>
+        <source>CA certificates</source>
+        <translation>CA 証明書</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="276"/>
+        <source>PEM files (*.pem *.crt);;All (*)</source>
+        <translation>PEM ファイル (*.pem *.crt);;すべてのファイル (*)</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="291"/>
+        <source>Asking {url}…</source>
+        <translation>{url} に問い合わせ中…</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="311"/>
+        <source>The server lists {n} model(s).</source>
+        <translation>サーバーは {n} 個のモデルを提供しています。</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="351"/>
+        <source>Remote engines</source>
+        <translation>リモートエンジン</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="352"/>
+        <source>Add</source>
+        <translation>追加</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="353"/>
+        <source>Remove</source>
+        <translation>削除</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="354"/>
+        <source>Ask the server</source>
+        <translation>サーバーに問い合わせる</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="356"/>
+        <source>Contacts only the address above and lists the models it serves</source>
+        <translation>上のアドレスだけに接続し、提供されているモデルを一覧にします</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="358"/>
+        <source>Choose…</source>
+        <translation>選択…</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="359"/>
+        <source>Verify the server&apos;s TLS certificate</source>
+        <translation>サーバーの TLS 証明書を検証する</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="360"/>
+        <source>the system&apos;s certificates</source>
+        <translation>システムの証明書</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="361"/>
+        <source>none</source>
+        <translation>なし</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="362"/>
+        <source>as the server says</source>
+        <translation>サーバーの値を使う</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="366"/>
+        <source>Decide from the model name</source>
+        <translation>モデル名から判断</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="367"/>
+        <source>Gemma 3 (Pan &amp; Scan tiles, Gemma tokenizer)</source>
+        <translation>Gemma 3（Pan &amp; Scan タイル、Gemma トークナイザー）</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="368"/>
+        <source>Other (plain images, estimated token counts)</source>
+        <translation>その他（元の画像、推定トークン数）</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="373"/>
+        <source>Keys are kept in the system keyring.</source>
+        <translation>キーはシステムのキーリングに保存されます。</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="376"/>
+        <source>This system has no keyring: keys are kept in {path}, readable only by you.</source>
+        <translation>このシステムにはキーリングがありません。キーは {path} に保存され、あなただけが読み取れます。</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="380"/>
+        <source>Name</source>
+        <translation>名前</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="381"/>
+        <source>Server address</source>
+        <translation>サーバーのアドレス</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="382"/>
+        <source>API key</source>
+        <translation>API キー</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="384"/>
+        <source>Model</source>
+        <translation>モデル</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="385"/>
+        <source>Connect timeout</source>
+        <translation>接続タイムアウト</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="386"/>
+        <source>Read timeout</source>
+        <translation>読み取りタイムアウト</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="387"/>
+        <source>TLS</source>
+        <translation>TLS</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="388"/>
+        <source>CA file</source>
+        <translation>CA ファイル</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="389"/>
+        <source>Model family</source>
+        <translation>モデルの系統</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="390"/>
+        <source>Context size</source>
+        <translation>コンテキストサイズ</translation>
     </message>
 </context>
 <context>
@@ -1494,68 +1669,68 @@
 <context>
     <name>ShortcutsDialog</name>
     <message>
-        <location filename="../../app/help_dialog.py" line="26"/>
+        <location filename="../../app/help_dialog.py" line="22"/>
         <source>Send the message</source>
         <translation>メッセージを送信</translation>
     </message>
     <message>
-        <location filename="../../app/help_dialog.py" line="27"/>
+        <location filename="../../app/help_dialog.py" line="23"/>
         <source>New line in the message</source>
         <translation>メッセージ内で改行</translation>
     </message>
     <message>
-        <location filename="../../app/help_dialog.py" line="28"/>
+        <location filename="../../app/help_dialog.py" line="24"/>
         <source>Copy the selected message</source>
         <translation>選択中のメッセージをコピー</translation>
     </message>
     <message>
-        <location filename="../../app/help_dialog.py" line="30"/>
+        <location filename="../../app/help_dialog.py" line="26"/>
         <source>Previous / next version of the selected message</source>
         <translation>選択中のメッセージの前/次のバージョン</translation>
     </message>
     <message>
-        <location filename="../../app/help_dialog.py" line="35"/>
+        <location filename="../../app/help_dialog.py" line="31"/>
         <source>Rename the selected conversation</source>
         <translation>選択中の会話の名前を変更</translation>
     </message>
     <message>
-        <location filename="../../app/help_dialog.py" line="37"/>
+        <location filename="../../app/help_dialog.py" line="33"/>
         <source>Delete the selected conversation</source>
         <translation>選択中の会話を削除</translation>
     </message>
     <message>
-        <location filename="../../app/help_dialog.py" line="40"/>
+        <location filename="../../app/help_dialog.py" line="36"/>
         <source>Paste an image or file</source>
         <translation>画像またはファイルを貼り付け</translation>
     </message>
     <message>
-        <location filename="../../app/help_dialog.py" line="41"/>
+        <location filename="../../app/help_dialog.py" line="37"/>
         <source>Move between areas</source>
         <translation>領域間を移動</translation>
     </message>
     <message>
-        <location filename="../../app/help_dialog.py" line="49"/>
-        <location filename="../../app/help_dialog.py" line="60"/>
+        <location filename="../../app/help_dialog.py" line="45"/>
+        <location filename="../../app/help_dialog.py" line="56"/>
         <source>Keyboard shortcuts</source>
         <translation>キーボードショートカット</translation>
     </message>
     <message>
-        <location filename="../../app/help_dialog.py" line="61"/>
+        <location filename="../../app/help_dialog.py" line="57"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../app/help_dialog.py" line="61"/>
+        <location filename="../../app/help_dialog.py" line="57"/>
         <source>Keys</source>
         <translation>キー</translation>
     </message>
     <message>
-        <location filename="../../app/help_dialog.py" line="92"/>
+        <location filename="../../app/help_dialog.py" line="88"/>
         <source>About Hearth</source>
         <translation>Hearth について</translation>
     </message>
     <message>
-        <location filename="../../app/help_dialog.py" line="94"/>
+        <location filename="../../app/help_dialog.py" line="90"/>
         <source>&lt;b&gt;Hearth&lt;/b&gt;&lt;br&gt;An offline assistant for local Gemma 3 models.&lt;br&gt;Nothing you type, drop or store leaves this computer.</source>
         <translation>&lt;b&gt;Hearth&lt;/b&gt;&lt;br&gt;ローカルの Gemma 3 モデルで動くオフラインのアシスタント。&lt;br&gt;入力・ドロップ・保存したものは、何もこのコンピューターの外に出ません。</translation>
     </message>
@@ -1722,62 +1897,62 @@
 <context>
     <name>StatusPanel</name>
     <message>
-        <location filename="../../app/status_panel.py" line="114"/>
+        <location filename="../../app/status_panel.py" line="113"/>
         <source>{tps:.1f} tokens/s</source>
         <translation>{tps:.1f} トークン/秒</translation>
     </message>
     <message>
-        <location filename="../../app/status_panel.py" line="119"/>
+        <location filename="../../app/status_panel.py" line="118"/>
         <source>first token {ttft:.2f} s</source>
         <translation>最初のトークン {ttft:.2f} 秒</translation>
     </message>
     <message>
-        <location filename="../../app/status_panel.py" line="124"/>
+        <location filename="../../app/status_panel.py" line="123"/>
         <source>Generation speed of the last answer</source>
         <translation>直前の回答の生成速度</translation>
     </message>
     <message>
-        <location filename="../../app/status_panel.py" line="127"/>
+        <location filename="../../app/status_panel.py" line="126"/>
         <source>Time from sending to the first word of the last answer (reading the prompt)</source>
         <translation>送信から直前の回答の最初の語までの時間（プロンプトの読み込み）</translation>
     </message>
     <message>
-        <location filename="../../app/status_panel.py" line="133"/>
+        <location filename="../../app/status_panel.py" line="132"/>
         <source>Generation speed</source>
         <translation>生成速度</translation>
     </message>
     <message>
-        <location filename="../../app/status_panel.py" line="136"/>
+        <location filename="../../app/status_panel.py" line="135"/>
         <source>Time to first token</source>
         <translation>最初のトークンまでの時間</translation>
     </message>
     <message>
-        <location filename="../../app/status_panel.py" line="140"/>
+        <location filename="../../app/status_panel.py" line="139"/>
         <source>image encode {s:.2f} s</source>
         <translation>画像エンコード {s:.2f} 秒</translation>
     </message>
     <message>
-        <location filename="../../app/status_panel.py" line="148"/>
+        <location filename="../../app/status_panel.py" line="147"/>
         <source>Time the vision encoder took for the last image</source>
         <translation>直前の画像に視覚エンコーダーがかかった時間</translation>
     </message>
     <message>
-        <location filename="../../app/status_panel.py" line="153"/>
+        <location filename="../../app/status_panel.py" line="152"/>
         <source>Image encode time</source>
         <translation>画像エンコード時間</translation>
     </message>
     <message>
-        <location filename="../../app/status_panel.py" line="155"/>
+        <location filename="../../app/status_panel.py" line="154"/>
         <source>Loading the model…</source>
         <translation>モデルを読み込み中…</translation>
     </message>
     <message>
-        <location filename="../../app/status_panel.py" line="157"/>
+        <location filename="../../app/status_panel.py" line="156"/>
         <source>Loading the model</source>
         <translation>モデルを読み込み中</translation>
     </message>
     <message>
-        <location filename="../../app/status_panel.py" line="159"/>
+        <location filename="../../app/status_panel.py" line="158"/>
         <source>Model</source>
         <translation>モデル</translation>
     </message>
@@ -1785,32 +1960,32 @@
 <context>
     <name>crash</name>
     <message>
-        <location filename="../../app/crash.py" line="53"/>
+        <location filename="../../app/crash.py" line="49"/>
         <source>Copy details</source>
         <translation>詳細をコピー</translation>
     </message>
     <message>
-        <location filename="../../app/crash.py" line="57"/>
+        <location filename="../../app/crash.py" line="53"/>
         <source>Copy the details to the clipboard for a bug report</source>
         <translation>不具合報告用に詳細をクリップボードにコピー</translation>
     </message>
     <message>
-        <location filename="../../app/crash.py" line="81"/>
+        <location filename="../../app/crash.py" line="77"/>
         <source>Hearth crashed last time</source>
         <translation>前回 Hearth が異常終了しました</translation>
     </message>
     <message>
-        <location filename="../../app/crash.py" line="82"/>
+        <location filename="../../app/crash.py" line="78"/>
         <source>Hearth stopped unexpectedly the last time it ran. Your conversations are saved up to the last word written. The technical details are below.</source>
         <translation>前回の実行中に Hearth が予期せず停止しました。会話は最後に書かれた語まで保存されています。技術的な詳細は下にあります。</translation>
     </message>
     <message>
-        <location filename="../../app/crash.py" line="100"/>
+        <location filename="../../app/crash.py" line="96"/>
         <source>Hearth hit a bug</source>
         <translation>Hearth で不具合が発生しました</translation>
     </message>
     <message>
-        <location filename="../../app/crash.py" line="101"/>
+        <location filename="../../app/crash.py" line="97"/>
         <source>Something went wrong inside Hearth. Your conversations are saved. Please copy the details below into a bug report.</source>
         <translation>Hearth の内部で問題が起きました。会話は保存されています。下の詳細をコピーして不具合報告に貼り付けてください。</translation>
     </message>
