@@ -128,17 +128,16 @@ class RemoteEnginesDialog(QDialog):
         self.status.setWordWrap(True)
 
         self.form = QFormLayout()
-        self.form.addRow("", self.name)
-        self.form.addRow("", self.url)
-        self.form.addRow("", self.api_key)
-        self.form.addRow("", self.key_note)
-        self.form.addRow("", model_row)
-        self.form.addRow("", self.connect_timeout)
-        self.form.addRow("", self.read_timeout)
-        self.form.addRow("", self.verify_tls)
-        self.form.addRow("", ca_row)
-        self.form.addRow("", self.family)
-        self.form.addRow("", self.context)
+        fields: list[QWidget | QHBoxLayout] = [
+            self.name, self.url, self.api_key, self.key_note, model_row,
+            self.connect_timeout, self.read_timeout, self.verify_tls, ca_row,
+            self.family, self.context,
+        ]  # fmt: skip
+        self._labels: list[QLabel] = []
+        for field in fields:
+            label = QLabel(self)
+            self._labels.append(label)
+            self.form.addRow(label, field)
         self.form_widget = QWidget(self)
         self.form_widget.setLayout(self.form)
         right = QVBoxLayout()
@@ -161,7 +160,7 @@ class RemoteEnginesDialog(QDialog):
         self.remove_button.clicked.connect(self.remove_engine)
         self.fetch_button.clicked.connect(self.fetch_models)
         self.ca_button.clicked.connect(self._choose_ca)
-        self.name.textEdited.connect(self._rename_item)
+        self.name.textChanged.connect(self._rename_item)
         self.box.accepted.connect(self.save)
         self.box.rejected.connect(self.reject)
 
@@ -293,7 +292,7 @@ class RemoteEnginesDialog(QDialog):
 
         def work() -> object:
             with RemoteEngineClient(endpoint, key) as client:
-                return client.list_models()
+                yield client.list_models()  # one item: the whole list
 
         job = EngineJob(work, self)
         job.produced.connect(self._on_models)
@@ -389,11 +388,8 @@ class RemoteEnginesDialog(QDialog):
             self.tr("Model family"),
             self.tr("Context size"),
         ]
-        for row, text in enumerate(labels):
-            item = self.form.itemAt(row, QFormLayout.ItemRole.LabelRole)
-            widget = item.widget() if item is not None else None
-            if isinstance(widget, QLabel):
-                widget.setText(text)
+        for label, text in zip(self._labels, labels, strict=True):
+            label.setText(text)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
