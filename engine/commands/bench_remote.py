@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -63,11 +64,17 @@ def _measure(client: ChatEngine, runs: int, max_tokens: int) -> dict[str, float]
         ttft.append(done.stats.ttft_s)
         rate.append(done.stats.tokens_per_s)
         tokens.append(done.stats.completion_tokens)
-    return {
+    figures = {
         "ttft_ms": statistics.median(ttft) * 1000,
         "tokens_per_s": statistics.median(rate),
         "completion_tokens": statistics.median(tokens),
     }
+    print(
+        f"  {figures['ttft_ms']:.1f} ms to first token, {figures['tokens_per_s']:.1f} tokens/s",
+        file=sys.stderr,
+        flush=True,
+    )
+    return figures
 
 
 def run(args: argparse.Namespace) -> int:
@@ -77,6 +84,7 @@ def run(args: argparse.Namespace) -> int:
     results: dict[str, dict[str, float]] = {}
     with common.start_client(paths) as local:
         local.load(p.ModelConfig(model_path=str(model), n_ctx=args.ctx, n_threads=threads))
+        print("local worker", file=sys.stderr, flush=True)
         results["local worker"] = _measure(local, args.runs, args.max_tokens)
         local.unload()  # the servers get the CPU to themselves
     with tempfile.TemporaryDirectory(prefix="hearth-bench-remote-") as scratch:
@@ -100,6 +108,7 @@ def run(args: argparse.Namespace) -> int:
                 endpoint = RemoteEndpoint(name=name, base_url=server.url)
                 with RemoteEngineClient(endpoint) as client:
                     client.load()
+                    print(name, file=sys.stderr, flush=True)
                     results[name] = _measure(client, args.runs, args.max_tokens)
     base = results["local worker"]
     for figures in results.values():
