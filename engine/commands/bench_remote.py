@@ -3,13 +3,16 @@ servers on 127.0.0.1 (llama-cpp-python's server, upstream llama-server), in one 
 
 Every path gets the same model file, thread count, context, prompt and greedy sampling; each
 answer is timed by Hearth's own clock (time to first token, tokens per second after it), and
-the ratios against the local worker are printed. Servers run on this machine, so what it shows
-is the cost of the HTTP/SSE path itself, not of a network.
+the ratios against the local worker are printed. The paths take turns (one answer each per
+round), so a machine whose load changes during the run weighs on all of them alike. Servers
+run on this machine, so what it shows is the cost of the HTTP/SSE path itself, not of a
+network.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import statistics
 import sys
 import tempfile
@@ -46,56 +49,59 @@ def add_parser(subparsers: Any) -> None:
     parser.set_defaults(func=run)
 
 
-def _measure(client: ChatEngine, runs: int, max_tokens: int) -> dict[str, float]:
+def _answer(client: ChatEngine, max_tokens: int) -> p.GenerationStats:
     question = (ChatMessage("user", PROMPT),)
-    ttft: list[float] = []
-    rate: list[float] = []
-    tokens: list[int] = []
-    for index in range(runs + 1):
-        done = None
-        for event in client.chat(question, GREEDY, max_tokens=max_tokens, reuse_cache=False):
-            if isinstance(event, p.Done):
-                done = event
-            elif isinstance(event, p.Failed):
-                raise HearthError(event.message)
-        assert done is not None and done.stats is not None
-        if index == 0:
-            continue  # warm-up: first allocations, page cache
-        ttft.append(done.stats.ttft_s)
-        rate.append(done.stats.tokens_per_s)
-        tokens.append(done.stats.completion_tokens)
-    figures = {
-        "ttft_ms": statistics.median(ttft) * 1000,
-        "tokens_per_s": statistics.median(rate),
-        "completion_tokens": statistics.median(tokens),
+    for event in client.chat(question, GREEDY, max_tokens=max_tokens, reuse_cache=False):
+        if isinstance(event, p.Done) and event.stats is not None:
+            return event.stats
+        if isinstance(event, p.Failed):
+            raise HearthError(event.message)
+    raise HearthError("the answer ended without figures")
+
+
+def _interleaved(
+    clients: dict[str, ChatEngine], runs: int, max_tokens: int
+) -> dict[str, dict[str, float]]:
+    """One answer per path per round, rounds repeated: a machine whose load changes over the
+    run affects every path alike. Round 0 is a warm-up and is not counted."""
+    samples: dict[str, list[p.GenerationStats]] = {name: [] for name in clients}
+    for round_number in range(runs + 1):
+        for name, client in clients.items():
+            stats = _answer(client, max_tokens)
+            if round_number:
+                samples[name].append(stats)
+                print(
+                    f"round {round_number} {name}: {stats.ttft_s * 1000:.1f} ms to first "
+                    f"token, {stats.tokens_per_s:.1f} tokens/s",
+                    file=sys.stderr,
+                    flush=True,
+                )
+    return {
+        name: {
+            "ttft_ms": statistics.median(s.ttft_s for s in runs_) * 1000,
+            "tokens_per_s": statistics.median(s.tokens_per_s for s in runs_),
+            "completion_tokens": statistics.median(s.completion_tokens for s in runs_),
+        }
+        for name, runs_ in samples.items()
     }
-    print(
-        f"  {figures['ttft_ms']:.1f} ms to first token, {figures['tokens_per_s']:.1f} tokens/s",
-        file=sys.stderr,
-        flush=True,
-    )
-    return figures
 
 
 def run(args: argparse.Namespace) -> int:
     paths = common.paths_from(args)
     model = common.model_path_from(args, paths)
     threads = default_thread_count()
-    results: dict[str, dict[str, float]] = {}
-    with common.start_client(paths) as local:
-        local.load(p.ModelConfig(model_path=str(model), n_ctx=args.ctx, n_threads=threads))
-        print("local worker", file=sys.stderr, flush=True)
-        results["local worker"] = _measure(local, args.runs, args.max_tokens)
-        local.unload()  # the servers get the CPU to themselves
-    with tempfile.TemporaryDirectory(prefix="hearth-bench-remote-") as scratch:
+    with contextlib.ExitStack() as stack, tempfile.TemporaryDirectory() as scratch:
         logs = Path(scratch)
-        servers: list[tuple[str, Any]] = [
+        local = stack.enter_context(common.start_client(paths))
+        local.load(p.ModelConfig(model_path=str(model), n_ctx=args.ctx, n_threads=threads))
+        clients: dict[str, ChatEngine] = {"local worker": local}
+        starters: list[tuple[str, Any]] = [
             ("llama-cpp-python server", llama_cpp_python_server(model, logs / "py.log",
                                                                 n_ctx=args.ctx, threads=threads)),
         ]  # fmt: skip
         binary = llama_server_binary()
         if binary is not None:
-            servers.append(
+            starters.append(
                 (
                     "llama-server",
                     upstream_llama_server(
@@ -103,13 +109,14 @@ def run(args: argparse.Namespace) -> int:
                     ),
                 )
             )
-        for name, starter in servers:
-            with starter as server:
-                endpoint = RemoteEndpoint(name=name, base_url=server.url)
-                with RemoteEngineClient(endpoint) as client:
-                    client.load()
-                    print(name, file=sys.stderr, flush=True)
-                    results[name] = _measure(client, args.runs, args.max_tokens)
+        for name, starter in starters:
+            server = stack.enter_context(starter)
+            client = stack.enter_context(
+                RemoteEngineClient(RemoteEndpoint(name=name, base_url=server.url))
+            )
+            client.load()
+            clients[name] = client
+        results = _interleaved(clients, args.runs, args.max_tokens)
     base = results["local worker"]
     for figures in results.values():
         figures["ttft_vs_local"] = figures["ttft_ms"] / base["ttft_ms"]
@@ -117,8 +124,8 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         common.print_json({"model": model.name, "threads": threads, "paths": results})
         return 0
-    print(f"model {model.name}, {threads} threads, {args.runs} runs, greedy, "
-          f"{args.max_tokens} tokens, same prompt")  # fmt: skip
+    print(f"model {model.name}, {threads} threads, {args.runs} interleaved rounds, greedy, "
+          f"{args.max_tokens} tokens, same prompt; medians")  # fmt: skip
     print(f"{'path':<26}{'TTFT ms':>10}{'tok/s':>9}{'TTFT x':>9}{'tok/s x':>9}")
     for name, f in results.items():
         print(
