@@ -4,7 +4,8 @@ servers on 127.0.0.1 (llama-cpp-python's server, upstream llama-server), in one 
 Every path gets the same model file, thread count, context, prompt and greedy sampling; each
 answer is timed by Hearth's own clock (time to first token, tokens per second after it), and
 the ratios against the local worker are printed. The paths take turns (one answer each per
-round), so a machine whose load changes during the run weighs on all of them alike. Servers
+round), so a machine whose load changes during the run weighs on all of them alike, and the
+servers run at the worker's CPU priority (nice 10). Servers
 run on this machine, so what it shows is the cost of the HTTP/SSE path itself, not of a
 network.
 """
@@ -32,6 +33,7 @@ from engine.remote.launch import (
     upstream_llama_server,
 )
 from engine.worker import protocol as p
+from engine.worker.server import WORKER_NICENESS
 from engine.worker.threads import default_thread_count
 
 PROMPT = "Write a detailed story about a lighthouse keeper who finds a message in a bottle."
@@ -90,14 +92,15 @@ def run(args: argparse.Namespace) -> int:
     paths = common.paths_from(args)
     model = common.model_path_from(args, paths)
     threads = default_thread_count()
+    nice = WORKER_NICENESS  # the servers run at the worker's own (lower) priority
     with contextlib.ExitStack() as stack, tempfile.TemporaryDirectory() as scratch:
         logs = Path(scratch)
         local = stack.enter_context(common.start_client(paths))
         local.load(p.ModelConfig(model_path=str(model), n_ctx=args.ctx, n_threads=threads))
         clients: dict[str, ChatEngine] = {"local worker": local}
         starters: list[tuple[str, Any]] = [
-            ("llama-cpp-python server", llama_cpp_python_server(model, logs / "py.log",
-                                                                n_ctx=args.ctx, threads=threads)),
+            ("llama-cpp-python server", llama_cpp_python_server(
+                model, logs / "py.log", n_ctx=args.ctx, threads=threads, niceness=nice)),
         ]  # fmt: skip
         binary = llama_server_binary()
         if binary is not None:
@@ -105,7 +108,12 @@ def run(args: argparse.Namespace) -> int:
                 (
                     "llama-server",
                     upstream_llama_server(
-                        binary, model, logs / "ls.log", n_ctx=args.ctx, threads=threads
+                        binary,
+                        model,
+                        logs / "ls.log",
+                        n_ctx=args.ctx,
+                        threads=threads,
+                        niceness=nice,
                     ),
                 )
             )
