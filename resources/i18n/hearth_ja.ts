@@ -928,59 +928,64 @@
         <translation>この回答は失敗しました：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/chat/delegate.py" line="103"/>
+        <location filename="../../app/chat/delegate.py" line="102"/>
+        <source>Interrupted: {error}</source>
+        <translation>中断されました：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../app/chat/delegate.py" line="107"/>
         <source>Cut at the answer length limit.</source>
         <translation>回答の長さの上限で打ち切られました。</translation>
     </message>
     <message>
-        <location filename="../../app/chat/delegate.py" line="105"/>
+        <location filename="../../app/chat/delegate.py" line="109"/>
         <source>Stopped: the context is full.</source>
         <translation>停止：コンテキストがいっぱいです。</translation>
     </message>
     <message>
-        <location filename="../../app/chat/delegate.py" line="115"/>
-        <location filename="../../app/chat/delegate.py" line="176"/>
+        <location filename="../../app/chat/delegate.py" line="119"/>
+        <location filename="../../app/chat/delegate.py" line="180"/>
         <location filename="../../app/warmup.py" line="171"/>
         <source>Copy</source>
         <translation>コピー</translation>
     </message>
     <message>
-        <location filename="../../app/chat/delegate.py" line="119"/>
+        <location filename="../../app/chat/delegate.py" line="123"/>
         <source>Regenerate</source>
         <translation>再生成</translation>
     </message>
     <message>
-        <location filename="../../app/chat/delegate.py" line="123"/>
+        <location filename="../../app/chat/delegate.py" line="127"/>
         <source>Continue</source>
         <translation>続ける</translation>
     </message>
     <message>
-        <location filename="../../app/chat/delegate.py" line="126"/>
+        <location filename="../../app/chat/delegate.py" line="130"/>
         <source>Edit</source>
         <translation>編集</translation>
     </message>
     <message>
-        <location filename="../../app/chat/delegate.py" line="155"/>
+        <location filename="../../app/chat/delegate.py" line="159"/>
         <source>{tokens} tokens · {tps:.1f} tokens/s</source>
         <translation>{tokens} トークン · {tps:.1f} トークン/秒</translation>
     </message>
     <message>
-        <location filename="../../app/chat/delegate.py" line="198"/>
+        <location filename="../../app/chat/delegate.py" line="202"/>
         <source>You</source>
         <translation>あなた</translation>
     </message>
     <message>
-        <location filename="../../app/chat/delegate.py" line="167"/>
+        <location filename="../../app/chat/delegate.py" line="171"/>
         <source>{name}: its text went with this message</source>
         <translation>{name}：本文はこのメッセージと一緒に送られました</translation>
     </message>
     <message>
-        <location filename="../../app/chat/delegate.py" line="200"/>
+        <location filename="../../app/chat/delegate.py" line="204"/>
         <source>Hearth</source>
         <translation>Hearth</translation>
     </message>
     <message>
-        <location filename="../../app/chat/delegate.py" line="183"/>
+        <location filename="../../app/chat/delegate.py" line="187"/>
         <source>Attached:</source>
         <translation>添付：</translation>
     </message>
@@ -1193,157 +1198,157 @@
 <context>
     <name>RemoteEnginesDialog</name>
     <message>
-        <location filename="../../app/remote/engines_dialog.py" line="249"/>
+        <location filename="../../app/remote/engines_dialog.py" line="248"/>
         <source>Remote engine</source>
         <translation>リモートエンジン</translation>
     </message>
     <message>
-        <location filename="../../app/remote/engines_dialog.py" line="252"/>
+        <location filename="../../app/remote/engines_dialog.py" line="251"/>
         <source>Remote engine {n}</source>
         <translation>リモートエンジン {n}</translation>
     </message>
     <message>
-        <location filename="../../app/remote/engines_dialog.py" line="276"/>
+        <location filename="../../app/remote/engines_dialog.py" line="275"/>
         <source>CA certificates</source>
         <translation>CA 証明書</translation>
     </message>
     <message>
-        <location filename="../../app/remote/engines_dialog.py" line="276"/>
+        <location filename="../../app/remote/engines_dialog.py" line="275"/>
         <source>PEM files (*.pem *.crt);;All (*)</source>
         <translation>PEM ファイル (*.pem *.crt);;すべてのファイル (*)</translation>
     </message>
     <message>
-        <location filename="../../app/remote/engines_dialog.py" line="291"/>
+        <location filename="../../app/remote/engines_dialog.py" line="290"/>
         <source>Asking {url}…</source>
         <translation>{url} に問い合わせ中…</translation>
     </message>
     <message>
-        <location filename="../../app/remote/engines_dialog.py" line="311"/>
+        <location filename="../../app/remote/engines_dialog.py" line="310"/>
         <source>The server lists {n} model(s).</source>
         <translation>サーバーは {n} 個のモデルを提供しています。</translation>
     </message>
     <message>
-        <location filename="../../app/remote/engines_dialog.py" line="351"/>
+        <location filename="../../app/remote/engines_dialog.py" line="350"/>
         <source>Remote engines</source>
         <translation>リモートエンジン</translation>
     </message>
     <message>
-        <location filename="../../app/remote/engines_dialog.py" line="352"/>
+        <location filename="../../app/remote/engines_dialog.py" line="351"/>
         <source>Add</source>
         <translation>追加</translation>
     </message>
     <message>
-        <location filename="../../app/remote/engines_dialog.py" line="353"/>
+        <location filename="../../app/remote/engines_dialog.py" line="352"/>
         <source>Remove</source>
         <translation>削除</translation>
     </message>
     <message>
-        <location filename="../../app/remote/engines_dialog.py" line="354"/>
+        <location filename="../../app/remote/engines_dialog.py" line="353"/>
         <source>Ask the server</source>
         <translation>サーバーに問い合わせる</translation>
     </message>
     <message>
-        <location filename="../../app/remote/engines_dialog.py" line="356"/>
+        <location filename="../../app/remote/engines_dialog.py" line="355"/>
         <source>Contacts only the address above and lists the models it serves</source>
         <translation>上のアドレスだけに接続し、提供されているモデルを一覧にします</translation>
     </message>
     <message>
-        <location filename="../../app/remote/engines_dialog.py" line="358"/>
+        <location filename="../../app/remote/engines_dialog.py" line="357"/>
         <source>Choose…</source>
         <translation>選択…</translation>
     </message>
     <message>
-        <location filename="../../app/remote/engines_dialog.py" line="359"/>
+        <location filename="../../app/remote/engines_dialog.py" line="358"/>
         <source>Verify the server&apos;s TLS certificate</source>
         <translation>サーバーの TLS 証明書を検証する</translation>
     </message>
     <message>
-        <location filename="../../app/remote/engines_dialog.py" line="360"/>
+        <location filename="../../app/remote/engines_dialog.py" line="359"/>
         <source>the system&apos;s certificates</source>
         <translation>システムの証明書</translation>
     </message>
     <message>
-        <location filename="../../app/remote/engines_dialog.py" line="361"/>
+        <location filename="../../app/remote/engines_dialog.py" line="360"/>
         <source>none</source>
         <translation>なし</translation>
     </message>
     <message>
-        <location filename="../../app/remote/engines_dialog.py" line="362"/>
+        <location filename="../../app/remote/engines_dialog.py" line="361"/>
         <source>as the server says</source>
         <translation>サーバーの値を使う</translation>
     </message>
     <message>
-        <location filename="../../app/remote/engines_dialog.py" line="366"/>
+        <location filename="../../app/remote/engines_dialog.py" line="365"/>
         <source>Decide from the model name</source>
         <translation>モデル名から判断</translation>
     </message>
     <message>
-        <location filename="../../app/remote/engines_dialog.py" line="367"/>
+        <location filename="../../app/remote/engines_dialog.py" line="366"/>
         <source>Gemma 3 (Pan &amp; Scan tiles, Gemma tokenizer)</source>
         <translation>Gemma 3（Pan &amp; Scan タイル、Gemma トークナイザー）</translation>
     </message>
     <message>
-        <location filename="../../app/remote/engines_dialog.py" line="368"/>
+        <location filename="../../app/remote/engines_dialog.py" line="367"/>
         <source>Other (plain images, estimated token counts)</source>
         <translation>その他（元の画像、推定トークン数）</translation>
     </message>
     <message>
-        <location filename="../../app/remote/engines_dialog.py" line="373"/>
+        <location filename="../../app/remote/engines_dialog.py" line="372"/>
         <source>Keys are kept in the system keyring.</source>
         <translation>キーはシステムのキーリングに保存されます。</translation>
     </message>
     <message>
-        <location filename="../../app/remote/engines_dialog.py" line="376"/>
+        <location filename="../../app/remote/engines_dialog.py" line="375"/>
         <source>This system has no keyring: keys are kept in {path}, readable only by you.</source>
         <translation>このシステムにはキーリングがありません。キーは {path} に保存され、あなただけが読み取れます。</translation>
     </message>
     <message>
-        <location filename="../../app/remote/engines_dialog.py" line="380"/>
+        <location filename="../../app/remote/engines_dialog.py" line="379"/>
         <source>Name</source>
         <translation>名前</translation>
     </message>
     <message>
-        <location filename="../../app/remote/engines_dialog.py" line="381"/>
+        <location filename="../../app/remote/engines_dialog.py" line="380"/>
         <source>Server address</source>
         <translation>サーバーのアドレス</translation>
     </message>
     <message>
-        <location filename="../../app/remote/engines_dialog.py" line="382"/>
+        <location filename="../../app/remote/engines_dialog.py" line="381"/>
         <source>API key</source>
         <translation>API キー</translation>
     </message>
     <message>
-        <location filename="../../app/remote/engines_dialog.py" line="384"/>
+        <location filename="../../app/remote/engines_dialog.py" line="383"/>
         <source>Model</source>
         <translation>モデル</translation>
     </message>
     <message>
-        <location filename="../../app/remote/engines_dialog.py" line="385"/>
+        <location filename="../../app/remote/engines_dialog.py" line="384"/>
         <source>Connect timeout</source>
         <translation>接続タイムアウト</translation>
     </message>
     <message>
-        <location filename="../../app/remote/engines_dialog.py" line="386"/>
+        <location filename="../../app/remote/engines_dialog.py" line="385"/>
         <source>Read timeout</source>
         <translation>読み取りタイムアウト</translation>
     </message>
     <message>
-        <location filename="../../app/remote/engines_dialog.py" line="387"/>
+        <location filename="../../app/remote/engines_dialog.py" line="386"/>
         <source>TLS</source>
         <translation>TLS</translation>
     </message>
     <message>
-        <location filename="../../app/remote/engines_dialog.py" line="388"/>
+        <location filename="../../app/remote/engines_dialog.py" line="387"/>
         <source>CA file</source>
         <translation>CA ファイル</translation>
     </message>
     <message>
-        <location filename="../../app/remote/engines_dialog.py" line="389"/>
+        <location filename="../../app/remote/engines_dialog.py" line="388"/>
         <source>Model family</source>
         <translation>モデルの系統</translation>
     </message>
     <message>
-        <location filename="../../app/remote/engines_dialog.py" line="390"/>
+        <location filename="../../app/remote/engines_dialog.py" line="389"/>
         <source>Context size</source>
         <translation>コンテキストサイズ</translation>
     </message>

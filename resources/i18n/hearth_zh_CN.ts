@@ -928,59 +928,64 @@
         <translation>此回答失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../app/chat/delegate.py" line="103"/>
+        <location filename="../../app/chat/delegate.py" line="102"/>
+        <source>Interrupted: {error}</source>
+        <translation>已中断：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../app/chat/delegate.py" line="107"/>
         <source>Cut at the answer length limit.</source>
         <translation>已达到回答长度上限而截止。</translation>
     </message>
     <message>
-        <location filename="../../app/chat/delegate.py" line="105"/>
+        <location filename="../../app/chat/delegate.py" line="109"/>
         <source>Stopped: the context is full.</source>
         <translation>已停止：上下文已满。</translation>
     </message>
     <message>
-        <location filename="../../app/chat/delegate.py" line="115"/>
-        <location filename="../../app/chat/delegate.py" line="176"/>
+        <location filename="../../app/chat/delegate.py" line="119"/>
+        <location filename="../../app/chat/delegate.py" line="180"/>
         <location filename="../../app/warmup.py" line="171"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../app/chat/delegate.py" line="119"/>
+        <location filename="../../app/chat/delegate.py" line="123"/>
         <source>Regenerate</source>
         <translation>重新生成</translation>
     </message>
     <message>
-        <location filename="../../app/chat/delegate.py" line="123"/>
+        <location filename="../../app/chat/delegate.py" line="127"/>
         <source>Continue</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../app/chat/delegate.py" line="126"/>
+        <location filename="../../app/chat/delegate.py" line="130"/>
         <source>Edit</source>
         <translation>编辑</translation>
     </message>
     <message>
-        <location filename="../../app/chat/delegate.py" line="155"/>
+        <location filename="../../app/chat/delegate.py" line="159"/>
         <source>{tokens} tokens · {tps:.1f} tokens/s</source>
         <translation>{tokens} 个词元 · {tps:.1f} 词元/秒</translation>
     </message>
     <message>
-        <location filename="../../app/chat/delegate.py" line="198"/>
+        <location filename="../../app/chat/delegate.py" line="202"/>
         <source>You</source>
         <translation>你</translation>
     </message>
     <message>
-        <location filename="../../app/chat/delegate.py" line="167"/>
+        <location filename="../../app/chat/delegate.py" line="171"/>
         <source>{name}: its text went with this message</source>
         <translation>{name}：其文字已随此消息发送</translation>
     </message>
     <message>
-        <location filename="../../app/chat/delegate.py" line="200"/>
+        <location filename="../../app/chat/delegate.py" line="204"/>
         <source>Hearth</source>
         <translation>Hearth</translation>
     </message>
     <message>
-        <location filename="../../app/chat/delegate.py" line="183"/>
+        <location filename="../../app/chat/delegate.py" line="187"/>
         <source>Attached:</source>
         <translation>附件：</translation>
     </message>
@@ -1193,157 +1198,157 @@
 <context>
     <name>RemoteEnginesDialog</name>
     <message>
-        <location filename="../../app/remote/engines_dialog.py" line="249"/>
+        <location filename="../../app/remote/engines_dialog.py" line="248"/>
         <source>Remote engine</source>
         <translation>远程引擎</translation>
     </message>
     <message>
-        <location filename="../../app/remote/engines_dialog.py" line="252"/>
+        <location filename="../../app/remote/engines_dialog.py" line="251"/>
         <source>Remote engine {n}</source>
         <translation>远程引擎 {n}</translation>
     </message>
     <message>
-        <location filename="../../app/remote/engines_dialog.py" line="276"/>
+        <location filename="../../app/remote/engines_dialog.py" line="275"/>
         <source>CA certificates</source>
         <translation>CA 证书</translation>
     </message>
     <message>
-        <location filename="../../app/remote/engines_dialog.py" line="276"/>
+        <location filename="../../app/remote/engines_dialog.py" line="275"/>
         <source>PEM files (*.pem *.crt);;All (*)</source>
         <translation>PEM 文件 (*.pem *.crt);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../app/remote/engines_dialog.py" line="291"/>
+        <location filename="../../app/remote/engines_dialog.py" line="290"/>
         <source>Asking {url}…</source>
         <translation>正在询问 {url}…</translation>
     </message>
     <message>
-        <location filename="../../app/remote/engines_dialog.py" line="311"/>
+        <location filename="../../app/remote/engines_dialog.py" line="310"/>
         <source>The server lists {n} model(s).</source>
         <translation>服务器列出了 {n} 个模型。</translation>
     </message>
     <message>
-        <location filename="../../app/remote/engines_dialog.py" line="351"/>
+        <location filename="../../app/remote/engines_dialog.py" line="350"/>
         <source>Remote engines</source>
         <translation>远程引擎</translation>
     </message>
     <message>
-        <location filename="../../app/remote/engines_dialog.py" line="352"/>
+        <location filename="../../app/remote/engines_dialog.py" line="351"/>
         <source>Add</source>
         <translation>添加</translation>
     </message>
     <message>
-        <location filename="../../app/remote/engines_dialog.py" line="353"/>
+        <location filename="../../app/remote/engines_dialog.py" line="352"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../app/remote/engines_dialog.py" line="354"/>
+        <location filename="../../app/remote/engines_dialog.py" line="353"/>
         <source>Ask the server</source>
         <translation>询问服务器</translation>
     </message>
     <message>
-        <location filename="../../app/remote/engines_dialog.py" line="356"/>
+        <location filename="../../app/remote/engines_dialog.py" line="355"/>
         <source>Contacts only the address above and lists the models it serves</source>
         <translation>只联系上面的地址，并列出它提供的模型</translation>
     </message>
     <message>
-        <location filename="../../app/remote/engines_dialog.py" line="358"/>
+        <location filename="../../app/remote/engines_dialog.py" line="357"/>
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../../app/remote/engines_dialog.py" line="359"/>
+        <location filename="../../app/remote/engines_dialog.py" line="358"/>
         <source>Verify the server&apos;s TLS certificate</source>
         <translation>验证服务器的 TLS 证书</translation>
     </message>
     <message>
-        <location filename="../../app/remote/engines_dialog.py" line="360"/>
+        <location filename="../../app/remote/engines_dialog.py" line="359"/>
         <source>the system&apos;s certificates</source>
         <translation>系统证书</translation>
     </message>
     <message>
-        <location filename="../../app/remote/engines_dialog.py" line="361"/>
+        <location filename="../../app/remote/engines_dialog.py" line="360"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../app/remote/engines_dialog.py" line="362"/>
+        <location filename="../../app/remote/engines_dialog.py" line="361"/>
         <source>as the server says</source>
         <translation>以服务器为准</translation>
     </message>
     <message>
-        <location filename="../../app/remote/engines_dialog.py" line="366"/>
+        <location filename="../../app/remote/engines_dialog.py" line="365"/>
         <source>Decide from the model name</source>
         <translation>根据模型名称决定</translation>
     </message>
     <message>
-        <location filename="../../app/remote/engines_dialog.py" line="367"/>
+        <location filename="../../app/remote/engines_dialog.py" line="366"/>
         <source>Gemma 3 (Pan &amp; Scan tiles, Gemma tokenizer)</source>
         <translation>Gemma 3（Pan &amp; Scan 图块，Gemma 分词器）</translation>
     </message>
     <message>
-        <location filename="../../app/remote/engines_dialog.py" line="368"/>
+        <location filename="../../app/remote/engines_dialog.py" line="367"/>
         <source>Other (plain images, estimated token counts)</source>
         <translation>其他（原始图像，估算词元数）</translation>
     </message>
     <message>
-        <location filename="../../app/remote/engines_dialog.py" line="373"/>
+        <location filename="../../app/remote/engines_dialog.py" line="372"/>
         <source>Keys are kept in the system keyring.</source>
         <translation>密钥保存在系统钥匙串中。</translation>
     </message>
     <message>
-        <location filename="../../app/remote/engines_dialog.py" line="376"/>
+        <location filename="../../app/remote/engines_dialog.py" line="375"/>
         <source>This system has no keyring: keys are kept in {path}, readable only by you.</source>
         <translation>此系统没有钥匙串：密钥保存在 {path}，只有你能读取。</translation>
     </message>
     <message>
-        <location filename="../../app/remote/engines_dialog.py" line="380"/>
+        <location filename="../../app/remote/engines_dialog.py" line="379"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../app/remote/engines_dialog.py" line="381"/>
+        <location filename="../../app/remote/engines_dialog.py" line="380"/>
         <source>Server address</source>
         <translation>服务器地址</translation>
     </message>
     <message>
-        <location filename="../../app/remote/engines_dialog.py" line="382"/>
+        <location filename="../../app/remote/engines_dialog.py" line="381"/>
         <source>API key</source>
         <translation>API 密钥</translation>
     </message>
     <message>
-        <location filename="../../app/remote/engines_dialog.py" line="384"/>
+        <location filename="../../app/remote/engines_dialog.py" line="383"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../app/remote/engines_dialog.py" line="385"/>
+        <location filename="../../app/remote/engines_dialog.py" line="384"/>
         <source>Connect timeout</source>
         <translation>连接超时</translation>
     </message>
     <message>
-        <location filename="../../app/remote/engines_dialog.py" line="386"/>
+        <location filename="../../app/remote/engines_dialog.py" line="385"/>
         <source>Read timeout</source>
         <translation>读取超时</translation>
     </message>
     <message>
-        <location filename="../../app/remote/engines_dialog.py" line="387"/>
+        <location filename="../../app/remote/engines_dialog.py" line="386"/>
         <source>TLS</source>
         <translation>TLS</translation>
     </message>
     <message>
-        <location filename="../../app/remote/engines_dialog.py" line="388"/>
+        <location filename="../../app/remote/engines_dialog.py" line="387"/>
         <source>CA file</source>
         <translation>CA 文件</translation>
     </message>
     <message>
-        <location filename="../../app/remote/engines_dialog.py" line="389"/>
+        <location filename="../../app/remote/engines_dialog.py" line="388"/>
         <source>Model family</source>
         <translation>模型系列</translation>
     </message>
     <message>
-        <location filename="../../app/remote/engines_dialog.py" line="390"/>
+        <location filename="../../app/remote/engines_dialog.py" line="389"/>
         <source>Context size</source>
         <translation>上下文大小</translation>
     </message>

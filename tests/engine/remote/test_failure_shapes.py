@@ -12,8 +12,11 @@ import pytest
 
 from engine.chat.messages import ChatMessage
 from engine.chat.sampling import GREEDY
+from engine.chat.session import ChatSession
+from engine.paths import AppPaths
 from engine.remote.client import RemoteEngineClient
 from engine.remote.endpoint import RemoteEndpoint
+from engine.store import HistoryStore
 from engine.worker import protocol as p
 from tests.engine.remote.shape_server import WORDS, ShapeServer
 
@@ -157,3 +160,17 @@ def test_stop_ends_the_answer_at_once_and_drops_the_connection(server: ShapeServ
         client.endpoint = RemoteEndpoint(name="Shapes", base_url=server.url, model="shape:ok")
         client.model = "shape:ok"
         assert isinstance(run(client)[-1], p.Done)
+
+
+def test_a_cut_answer_is_stored_interrupted_with_its_reason(
+    server: ShapeServer, app_paths: AppPaths
+) -> None:
+    with HistoryStore.open(app_paths) as store, client_for(server, "cut") as client:
+        session = ChatSession(store, client, model_name="shape:cut")
+        turn, events = session.send(None, "Tell me a story.", GREEDY, max_tokens=32)
+        last = list(events)[-1]
+        assert isinstance(last, p.Failed) and last.resumable
+        saved = store.messages.get(turn.assistant_message_id)
+    assert saved.status == "interrupted"
+    assert saved.content == "".join(WORDS[:4])
+    assert saved.error is not None and "ended before it was finished" in saved.error
