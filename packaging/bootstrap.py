@@ -234,7 +234,10 @@ def cached_llama_server(python: Path, cmake_args: str | None = None) -> Path:
         sdist = next(work.glob("llama_cpp_python-*.tar.gz"))
         with tarfile.open(sdist) as archive:
             members = [m for m in archive.getmembers() if "/vendor/llama.cpp/" in m.name]
-            archive.extractall(work, members=members, filter="data")
+            if hasattr(tarfile, "data_filter"):  # Python >= 3.11.4: refuse odd members
+                archive.extractall(work, members=members, filter="data")
+            else:
+                archive.extractall(work, members=members)
         source = next(work.glob("llama_cpp_python-*/vendor/llama.cpp"))
         build = work / "build"
         jobs = os.environ.get("CMAKE_BUILD_PARALLEL_LEVEL", str(os.cpu_count() or 2))
