@@ -14,14 +14,14 @@ from app.settings_controller import SettingsController
 from app.theme import ThemeManager
 from app.translations import LanguageManager
 from app.ui_state import UiState
+from engine.chat.engine import ChatEngine
 from engine.paths import AppPaths
 from engine.store import HistoryStore
-from engine.worker.client import EngineClient
 
 
 @dataclass(frozen=True)
 class AppContext:
-    client: EngineClient
+    client: ChatEngine
     store: HistoryStore
     settings: SettingsController
     paths: AppPaths

@@ -28,9 +28,9 @@ if TYPE_CHECKING:
     from app.context import AppContext
     from app.file_open_events import FileOpenEvents
     from app.main_window import MainWindow
+    from engine.chat.engine import ChatEngine
     from engine.model.discovery import SearchRoot
     from engine.store import HistoryStore
-    from engine.worker.client import EngineClient
 
 UI_STATE_FILENAME = "ui-state.ini"
 
@@ -99,7 +99,7 @@ def build_context(
     paths: AppPaths,
     bundled: Path,
     *,
-    client: EngineClient | None = None,
+    client: ChatEngine | None = None,
     store: HistoryStore | None = None,
     search_roots: Sequence[SearchRoot] | None = None,
 ) -> AppContext:
@@ -115,6 +115,7 @@ def build_context(
     from app.translations import LanguageManager
     from app.ui_state import UiState
     from engine.model.discovery import default_roots
+    from engine.remote.switch import EngineSwitch
     from engine.store import HistoryStore
     from engine.worker.client import EngineClient
 
@@ -122,7 +123,7 @@ def build_context(
         search_roots = default_roots(os.environ, Path.home())
     settings = SettingsController(paths.settings_path)
     return AppContext(
-        client=client or EngineClient(log_path=paths.cache_dir / "worker.log"),
+        client=client or EngineSwitch(EngineClient(log_path=paths.cache_dir / "worker.log")),
         store=store or HistoryStore.open(paths),
         settings=settings,
         paths=paths,

@@ -51,6 +51,11 @@ from engine.chat.session import image_attachment_ref
 from engine.chat.template import PromptFormatRequired
 from engine.errors import HearthError
 from engine.model.downloader import Downloader
+from engine.remote.client import RemoteEngineClient
+from engine.remote.config import load_endpoints
+from engine.remote.endpoint import RemoteEndpoint
+from engine.remote.factory import bundled_gemma_counter, key_store, remote_client
+from engine.remote.switch import EngineSwitch
 from engine.settings import Settings
 from engine.store import AttachmentRef
 from engine.store.export import ExportFormat, export_to_file
@@ -78,7 +83,11 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.context = context
         self._store = context.store
-        self._client = context.client
+        client = context.client
+        self._engines = client if isinstance(client, EngineSwitch) else EngineSwitch(client)
+        self._client = self._engines
+        self.remote_endpoint: RemoteEndpoint | None = None
+        self._remotes: list[RemoteEndpoint] = []
         self._settings = context.settings
         self.model_info: p.ModelInfo | None = None
         self.model_entry: ModelEntry | None = None
@@ -249,6 +258,7 @@ class MainWindow(QMainWindow):
         self.act_models = action(
             "modelsAction", ["Ctrl+Shift+M"], lambda: self.open_model_manager([])
         )
+        self.act_remote = action("remoteEnginesAction", [], self.open_remote_engines)
         self.act_help = action("helpAction", ["F1"], self.show_help)
         self.act_about = action("aboutAction", [], self.show_about)
 
@@ -267,6 +277,7 @@ class MainWindow(QMainWindow):
         )
         self.menu_models = QMenu(self)
         self.menu_models.addAction(self.act_models)
+        self.menu_models.addAction(self.act_remote)
         self.menu_help = QMenu(self)
         self.menu_help.addActions([self.act_help, self.act_about])
         for menu in (
@@ -319,6 +330,7 @@ class MainWindow(QMainWindow):
             self.act_previous: self.tr("Previous conversation"),
             self.act_settings: self.tr("Settings…"),
             self.act_models: self.tr("Manage models…"),
+            self.act_remote: self.tr("Remote engines…"),
             self.act_help: self.tr("Keyboard shortcuts"),
             self.act_about: self.tr("About Hearth"),
         }
@@ -730,10 +742,22 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ models
 
-    def _choose_model(self) -> ModelEntry | None:
+    def _load_remotes(self) -> list[RemoteEndpoint]:
+        loaded = load_endpoints(self.context.paths.remote_engines_path)
+        for warning in loaded.warnings:
+            self.show_notice(warning, Level.WARNING)
+        self._remotes = list(loaded.endpoints)
+        return self._remotes
+
+    def _choose_model(self) -> ModelEntry | RemoteEndpoint | None:
         wanted = self._settings.value.model_path
         entries = self.context.registry.entries()
+        self._load_remotes()
         self._fill_picker(entries)
+        remote = self._settings.value.remote_engine
+        for endpoint in self._remotes:
+            if remote and endpoint.name == remote:
+                return endpoint
         for entry in entries:
             if wanted and str(entry.path) == wanted:
                 return entry
@@ -751,18 +775,44 @@ class MainWindow(QMainWindow):
             self.model_picker.setItemData(
                 self.model_picker.count() - 1, str(entry.path), Qt.ItemDataRole.ToolTipRole
             )
-        current = self.model_entry
-        if current is not None:
-            position = self.model_picker.findData(str(current.path))
-            if position >= 0:
-                self.model_picker.setCurrentIndex(position)
-        self.model_picker.blockSignals(False)
+        for endpoint in self._remotes:
+            self.model_picker.addItem(
+                endpoint.label() + " · " + self.tr("remote"), _remote_key(endpoint)
+            )
+            self.model_picker.setItemData(
+                self.model_picker.count() - 1, endpoint.base_url, Qt.ItemDataRole.ToolTipRole
+            )
         self._entries = entries
+        self._select_current()
+        self.model_picker.blockSignals(False)
+
+    def _select_current(self) -> None:
+        if self.remote_endpoint is not None:
+            key = _remote_key(self.remote_endpoint)
+        elif self.model_entry is not None:
+            key = str(self.model_entry.path)
+        else:
+            return
+        position = self.model_picker.findData(key)
+        if position >= 0:
+            self.model_picker.setCurrentIndex(position)
 
     def _on_model_picked(self, index: int) -> None:
-        entry = self._entries[index] if 0 <= index < len(self._entries) else None
-        if entry is not None and entry != self.model_entry:
-            self.switch_model(entry)
+        if 0 <= index < len(self._entries):
+            entry = self._entries[index]
+            if entry != self.model_entry or self.remote_endpoint is not None:
+                self.switch_model(entry)
+            return
+        remote = index - len(self._entries)
+        if 0 <= remote < len(self._remotes) and self._remotes[remote] != self.remote_endpoint:
+            self.switch_remote(self._remotes[remote])
+
+    def switch_remote(self, endpoint: RemoteEndpoint) -> None:
+        try:
+            self._settings.update(remote_engine=endpoint.name)
+        except HearthError as exc:
+            self.show_notice(str(exc), Level.ERROR)
+        self.load_model(endpoint)
 
     def switch_model(self, entry: ModelEntry) -> None:
         try:
@@ -770,6 +820,7 @@ class MainWindow(QMainWindow):
                 model_path=None if entry.bundled else str(entry.path),
                 mmproj_path=str(entry.mmproj) if entry.mmproj else None,
                 prompt_format="auto",
+                remote_engine="",
             )
         except HearthError as exc:
             self.show_notice(str(exc), Level.ERROR)
@@ -791,7 +842,10 @@ class MainWindow(QMainWindow):
             allow_text_only_vision=entry.mmproj is not None and entry.vision_capable is False,
         )
 
-    def load_model(self, entry: ModelEntry | None) -> None:
+    def load_model(self, entry: ModelEntry | RemoteEndpoint | None) -> None:
+        if isinstance(entry, RemoteEndpoint):
+            self._load_remote(entry)
+            return
         if entry is None:
             self.show_notice(
                 self.tr("No usable model was found. Add a Gemma 3 GGUF file in Models."),
@@ -801,9 +855,8 @@ class MainWindow(QMainWindow):
         if self.session.busy or self.documents.busy or self._load_job is not None:
             return
         self.model_entry = entry
-        position = self.model_picker.findData(str(entry.path))
-        if position >= 0:
-            self.model_picker.setCurrentIndex(position)
+        self.remote_endpoint = None
+        self._select_current()
         config = self.model_config(entry)
         client = self._client
         cache = self.context.paths.tokenizer_cache
@@ -816,11 +869,40 @@ class MainWindow(QMainWindow):
             except HearthError:
                 return
 
+        self._start_load(work)
+
+    def _load_remote(self, endpoint: RemoteEndpoint) -> None:
+        """Connect to a remote engine (only its address is contacted) and answer with it."""
+        if self.session.busy or self.documents.busy or self._load_job is not None:
+            return
+        self.remote_endpoint = endpoint
+        self._select_current()
+        paths = self.context.paths
+
+        def work() -> object:
+            client = remote_client(paths, endpoint)
+            try:
+                info = client.load()
+            except BaseException:
+                client.close()
+                raise
+            yield client
+            yield info
+            if client.gemma:
+                try:
+                    yield bundled_gemma_counter(paths)()
+                except HearthError:
+                    return
+
+        self._counter = None
+        self._start_load(work)
+
+    def _start_load(self, work: object) -> None:
         self._loaded = False
         self.model_info = None
         self.status.set_loading(True)
         self._update_model_label()
-        job = EngineJob(work, self)
+        job = EngineJob(work, self)  # type: ignore[arg-type]
         job.produced.connect(self._on_loaded)
         job.failed.connect(self._on_load_failed)
         job.finished.connect(self._on_load_finished)
@@ -829,6 +911,9 @@ class MainWindow(QMainWindow):
         job.start()
 
     def _on_loaded(self, result: object) -> None:
+        if isinstance(result, RemoteEngineClient):
+            self._engines.use_remote(result)
+            return
         if isinstance(result, TokenCounter):
             self._counter = result
             self._context_used = self._last_context_used()
@@ -837,8 +922,13 @@ class MainWindow(QMainWindow):
         assert isinstance(result, p.ModelInfo)
         self.model_info = result
         self._loaded = True
-        self.session.model_name = Path(result.path).name
-        self.documents.set_model(result.path, result.n_ctx, result.vision)
+        if result.architecture == "remote":
+            self.session.model_name = result.path.split(": ", 1)[-1]
+            # Documents are planned with Gemma 3's vocabulary (the bundled model's file).
+            self.documents.set_model(str(self.context.bundled_model), result.n_ctx, result.vision)
+        else:
+            self.session.model_name = Path(result.path).name
+            self.documents.set_model(result.path, result.n_ctx, result.vision)
         self.composer.set_vision(result.vision)
         self._update_model_label()
         self._show_context(self._context_used, result.n_ctx)
@@ -911,6 +1001,11 @@ class MainWindow(QMainWindow):
         info = self.model_info
         if info is None:
             text = self.tr("Loading model…") if self._load_job is not None else self.tr("No model")
+        elif info.architecture == "remote":
+            vision = self.tr("sees images") if info.vision else self.tr("text only")
+            text = self.tr("{model} · remote · {ctx} tokens context · {vision}").format(
+                model=info.path, ctx=f"{info.n_ctx:,}", vision=vision
+            )
         else:
             vision = self.tr("sees images") if info.vision else self.tr("text only")
             text = self.tr("Gemma 3 {label} · {quant} · {ctx} tokens context · {vision}").format(
@@ -945,6 +1040,38 @@ class MainWindow(QMainWindow):
             dialog.add_path(path)
         dialog.open()
         self.model_manager = dialog
+
+    def open_remote_engines(self) -> None:
+        from app.remote.engines_dialog import RemoteEnginesDialog
+
+        dialog = RemoteEnginesDialog(
+            self._load_remotes(),
+            key_store(self.context.paths),
+            self.context.paths.remote_engines_path,
+            self,
+        )
+        dialog.saved.connect(self._on_remotes_saved)
+        dialog.open()
+        self.remote_dialog = dialog
+
+    def _on_remotes_saved(self, endpoints: list[RemoteEndpoint]) -> None:
+        self._remotes = list(endpoints)
+        current = self.remote_endpoint
+        self._fill_picker(self.context.registry.entries())
+        if current is not None:
+            changed = next((e for e in endpoints if e.name == current.name), None)
+            if changed is None:  # the engine in use was removed: back to the local model
+                self.load_model(self._choose_local())
+            elif changed != current:
+                self.load_model(changed)
+
+    def _choose_local(self) -> ModelEntry | None:
+        entries = self.context.registry.entries()
+        wanted = self._settings.value.model_path
+        for entry in entries:
+            if (wanted and str(entry.path) == wanted) or (not wanted and entry.bundled):
+                return entry
+        return entries[0] if entries else None
 
     # ------------------------------------------------------------------ settings
 
@@ -1073,3 +1200,7 @@ class MainWindow(QMainWindow):
         if manager is not None:
             manager.wait_for_jobs()  # a scan for other apps' models finishes first
         event.accept()
+
+
+def _remote_key(endpoint: RemoteEndpoint) -> str:
+    return "remote:" + endpoint.name

@@ -29,6 +29,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "engine.commands.bench_api",
     "engine.commands.desktop",
     "engine.commands.licenses",
+    "engine.commands.engines",
+    "engine.commands.bench_remote",
 )
 
 EXIT_OK = 0

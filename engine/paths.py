@@ -38,6 +38,16 @@ class AppPaths:
         return self.data_dir / "api-token"
 
     @property
+    def remote_engines_path(self) -> Path:
+        """The remote engines the user configured (no secrets: keys are in the keyring)."""
+        return self.data_dir / "remote-engines.toml"
+
+    @property
+    def secrets_fallback_path(self) -> Path:
+        """API keys when the system has no keyring: a file only the user can read."""
+        return self.data_dir / "secrets.json"
+
+    @property
     def crash_log(self) -> Path:
         return self.data_dir / "crash.log"
 

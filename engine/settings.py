@@ -80,6 +80,8 @@ class Settings:
     checkpoint_budget_mib: int = field(default=256, metadata=_meta("model", (0, 65536)))
     # The prompt format of the chosen model; reset to "auto" when another model is chosen.
     prompt_format: PromptFormatName = field(default="auto", metadata=_meta("model"))
+    # "": the local worker; otherwise the name of a remote engine (remote-engines.toml).
+    remote_engine: str = field(default="", metadata=_meta("model"))
     # [generation]
     sampling_preset: PresetName = field(default="gemma", metadata=_meta("generation"))
     custom_temperature: float = field(default=1.0, metadata=_meta("generation", TEMPERATURE_RANGE))

@@ -5,6 +5,7 @@
     python3 packaging/bootstrap.py test     # set up (with dev tools), then run every check
     python3 packaging/bootstrap.py setup    # only set up
     python3 packaging/bootstrap.py package  # build the self-contained dist/Hearth folder
+    python3 packaging/bootstrap.py llama-server  # only build (once) the upstream llama-server
 
 Only the standard library is used here, because this runs before anything is installed.
 
@@ -23,7 +24,9 @@ import shutil
 import subprocess
 import sys
 import sysconfig
+import tarfile
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -195,6 +198,109 @@ def cached_llama_sdist(python: Path) -> Path | None:
     return target / name
 
 
+# Upstream llama-server, built from the llama.cpp vendored in the pinned llama-cpp-python sdist
+# with the same portable flags: the remote-engine integration tests start it on 127.0.0.1.
+# Static, no HTTPS, no web UI (nothing is downloaded while building).
+LLAMA_SERVER_CMAKE_EXTRA = (
+    "-DLLAMA_BUILD_SERVER=ON",
+    "-DLLAMA_BUILD_TESTS=OFF",
+    "-DLLAMA_BUILD_EXAMPLES=OFF",
+    "-DLLAMA_BUILD_UI=OFF",
+    "-DLLAMA_USE_PREBUILT_UI=OFF",
+    "-DLLAMA_OPENSSL=OFF",
+    "-DBUILD_SHARED_LIBS=OFF",
+    "-DCMAKE_BUILD_TYPE=Release",
+)
+
+
+def llama_server_cache_dir(cmake_args: str) -> Path:
+    tag = sysconfig.get_platform()
+    extra = " ".join(LLAMA_SERVER_CMAKE_EXTRA)
+    key = hashlib.sha256(f"{LLAMA_CPP_VERSION}|{tag}|{cmake_args}|{extra}".encode()).hexdigest()
+    return (
+        cache_root().parent / "llama-server" / f"llama-server-{LLAMA_CPP_VERSION}-{tag}-{key[:16]}"
+    )
+
+
+def cached_llama_server(python: Path, cmake_args: str | None = None) -> Path:
+    """The llama-server executable, compiled once (minutes) and cached outside the checkout."""
+    if cmake_args is None:
+        cmake_args = llama_cmake_args()
+    target = llama_server_cache_dir(cmake_args)
+    binary = target / ("llama-server.exe" if os.name == "nt" else "llama-server")
+    if binary.exists():
+        say(f"using the cached llama-server build {binary}")
+        return binary
+    if shutil.which("cmake") is None:
+        raise SystemExit("Building llama-server needs cmake; install it (apt-get install cmake).")
+    say(f"compiling llama-server from llama-cpp-python {LLAMA_CPP_VERSION} once (minutes)")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(dir=target.parent) as scratch:
+        work = Path(scratch)
+        run(
+            [
+                str(python),
+                "-m",
+                "pip",
+                "download",
+                "-q",
+                "--no-deps",
+                "--no-binary",
+                ":all:",
+                "-d",
+                str(work),
+                f"llama-cpp-python=={LLAMA_CPP_VERSION}",
+            ]
+        )
+        sdist = next(work.glob("llama_cpp_python-*.tar.gz"))
+        with tarfile.open(sdist) as archive:
+            members = [m for m in archive.getmembers() if "/vendor/llama.cpp/" in m.name]
+            if hasattr(tarfile, "data_filter"):  # Python >= 3.11.4: refuse odd members
+                archive.extractall(work, members=members, filter="data")
+            else:
+                archive.extractall(work, members=members)
+        source = next(work.glob("llama_cpp_python-*/vendor/llama.cpp"))
+        build = work / "build"
+        jobs = os.environ.get("CMAKE_BUILD_PARALLEL_LEVEL", str(os.cpu_count() or 2))
+        run(
+            [
+                "cmake",
+                "-S",
+                str(source),
+                "-B",
+                str(build),
+                *cmake_args.split(),
+                *LLAMA_SERVER_CMAKE_EXTRA,
+            ]
+        )
+        run(
+            [
+                "cmake",
+                "--build",
+                str(build),
+                "--config",
+                "Release",
+                "--target",
+                "llama-server",
+                "-j",
+                jobs,
+            ]
+        )
+        built = next(build.glob("bin/llama-server*"))
+        out = work / "out"
+        out.mkdir()
+        shutil.copy2(built, out / binary.name)
+        seconds = time.monotonic() - started
+        (out / "BUILD_FLAGS.txt").write_text(
+            f"{cmake_args} {' '.join(LLAMA_SERVER_CMAKE_EXTRA)}\nbuild_seconds={seconds:.0f}\n",
+            encoding="ascii",
+        )
+        os.replace(out, target)  # atomic: a half-built cache entry never exists
+    say(f"built llama-server in {seconds:.0f} s")
+    return binary
+
+
 def missing_apt_packages(dev: bool = False) -> list[str]:
     if not sys.platform.startswith("linux") or shutil.which("dpkg-query") is None:
         return []
@@ -241,6 +347,8 @@ def setup(dev: bool) -> Path:
     run([str(python), "-m", "app.translations", "--compile"], cwd=ROOT)
     if dev:
         cached_llama_sdist(python)
+        # The remote-engine integration tests start an upstream llama-server.
+        cached_llama_server(python)
     return python
 
 
@@ -337,10 +445,13 @@ def run_tests(python: Path, extra: list[str]) -> int:
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"run", "test", "setup", "package"}:
+    if not argv or argv[0] not in {"run", "test", "setup", "package", "llama-server"}:
         print(__doc__)
         return 2
     command, extra = argv[0], argv[1:]
+    if command == "llama-server":
+        print(cached_llama_server(Path(sys.executable)))
+        return 0
     if command == "package":
         dist = build_package()
         say(f"built {dist}")

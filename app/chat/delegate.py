@@ -98,6 +98,10 @@ def _status_line(row: ChatRow, palette: Palette) -> str:
             "MessageDelegate", "This answer failed: {error}"
         ).format(error=message.error or "?"),
     }
+    if message.status == "interrupted" and message.error:  # a remote engine's stream was cut
+        notes["interrupted"] = QCoreApplication.translate(
+            "MessageDelegate", "Interrupted: {error}"
+        ).format(error=message.error)
     note = notes.get(message.status)
     if note is None and row.finish_reason == "length":
         note = QCoreApplication.translate("MessageDelegate", "Cut at the answer length limit.")

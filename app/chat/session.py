@@ -15,12 +15,12 @@ from PySide6.QtCore import QObject, Signal
 
 from app.chat.model import ChatModel
 from app.engine_bridge import EngineJob
+from engine.chat.engine import ChatEngine
 from engine.chat.session import AnswerSaved, attachment_refs, branch_messages, record_answer
 from engine.errors import HearthError
 from engine.settings import Settings
 from engine.store import AnswerRecorder, AttachmentRef, HistoryStore, Message
 from engine.worker import protocol as p
-from engine.worker.client import EngineClient
 
 PAGE_SIZE = 200
 """Messages loaded when a conversation opens; older ones load when scrolling up."""
@@ -48,7 +48,7 @@ class ChatSession(QObject):
     def __init__(
         self,
         store: HistoryStore,
-        client: EngineClient,
+        client: ChatEngine,
         settings: Callable[[], Settings],
         model: ChatModel,
         parent: QObject | None = None,

@@ -35,6 +35,7 @@ from app.documents.summary import (
     parse_cite,
 )
 from app.engine_bridge import EngineJob
+from engine.chat.engine import ChatEngine
 from engine.documents import (
     DocumentPlan,
     ExtractedDocument,
@@ -48,7 +49,6 @@ from engine.settings import Settings
 from engine.store import AttachmentRef, HistoryStore
 from engine.tokenizer import load_token_counter
 from engine.worker import protocol as p
-from engine.worker.client import EngineClient
 
 SummaryJobFactory = Callable[..., Iterator[SummaryEvent]]
 
@@ -65,7 +65,7 @@ class DocumentController(QObject):
     def __init__(
         self,
         store: HistoryStore,
-        client: EngineClient,
+        client: ChatEngine,
         *,
         session: ChatSession,
         composer: Composer,

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from engine.chat.engine import ChatEngine
 from engine.chat.sampling import SamplingParams
 from engine.documents import Chunk, DocumentPlan, ExtractedDocument
 from engine.documents.summarize import (
@@ -30,7 +31,6 @@ from engine.errors import Cancelled
 from engine.model.identity import model_identity
 from engine.store import HistoryStore
 from engine.tokenizer import load_token_counter
-from engine.worker.client import EngineClient
 
 CITE_SCHEME = "hearth:cite/"
 SCANS_SUFFIX = "/scans"
@@ -93,7 +93,7 @@ def parse_cite(target: str) -> tuple[str, int, bool] | None:
 
 
 def map_reduce_summary(
-    client: EngineClient,
+    client: ChatEngine,
     store: HistoryStore,
     *,
     document: ExtractedDocument,

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from engine.chat.engine import ChatEngine
 from engine.chat.messages import ChatMessage
 from engine.chat.sampling import SamplingParams
 from engine.errors import HearthError
@@ -38,7 +39,6 @@ from engine.vision.attachment import ImageAttachment
 from engine.vision.image_loading import probe_image
 from engine.vision.pan_scan import plan_tiles
 from engine.worker import protocol as p
-from engine.worker.client import EngineClient
 
 
 def stored_stats(stats: p.GenerationStats, continued: Message | None = None) -> StoredStats:
@@ -152,7 +152,7 @@ class ChatSession:
     def __init__(
         self,
         store: HistoryStore,
-        client: EngineClient,
+        client: ChatEngine,
         *,
         model_name: str = "",
         mmproj_path: str | None = None,
@@ -330,7 +330,8 @@ def record_answer(
                 message = recorder.finish(status, stats)
                 saved = AnswerSaved(recorder.message_id, message, status, reason)
             elif isinstance(event, p.Failed):
-                status = "interrupted" if event.kind == "crash" else "error"
+                resumable = event.kind == "crash" or event.resumable
+                status = "interrupted" if resumable else "error"
                 message = recorder.finish(status, error=event.message)
                 saved = AnswerSaved(recorder.message_id, message, status, None)
             yield event

@@ -70,8 +70,9 @@ def run(args: argparse.Namespace) -> int:
     )
     images = [ImageAttachment.from_path(path, mode=args.pan_scan) for path in args.image]
     sampling = common.sampling_from(args)
-    with common.start_client(paths) as client:
-        client.load(config)
+    with common.start_engine(paths, args.engine) as client:
+        info = client.load(config)
+        model_name = info.path.split(": ", 1)[-1] if args.engine else model.name
         if args.no_save:
             messages = [ChatMessage("system", args.system)] if args.system else []
             messages.append(ChatMessage("user", args.prompt or "", images=tuple(images)))
@@ -80,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
             turn = None
         else:
             with HistoryStore.open(paths) as store:
-                session = ChatSession(store, client, model_name=model.name, mmproj_path=mmproj)
+                session = ChatSession(store, client, model_name=model_name, mmproj_path=mmproj)
                 if args.continue_answer:
                     turn, events = session.continue_answer(
                         args.conversation,

@@ -14,10 +14,12 @@ from engine.chat.template import AUTO, KNOWN_FORMATS
 from engine.errors import HearthError
 from engine.model.bundled import bundled_model_path
 from engine.paths import AppPaths, resolve_paths
+from engine.remote.client import RemoteEngineClient
 from engine.worker.client import EngineClient
 from engine.worker.protocol import ModelConfig
 
 N = TypeVar("N", int, float)
+ChatEngineClient = EngineClient | RemoteEngineClient
 
 
 def _positive(text: str, convert: Callable[[str], N], noun: str) -> N:
@@ -58,6 +60,13 @@ def add_model_options(parser: argparse.ArgumentParser) -> None:
         default=AUTO,
         help="prompt format for a model without a usable chat template "
         "(default: the model's own template)",
+    )
+    parser.add_argument(
+        "--engine",
+        default=None,
+        metavar="NAME",
+        help="answer with a remote engine (see 'hearth-cli engines list') instead of the "
+        "local model",
     )
 
 
@@ -113,6 +122,15 @@ def prompt_format_from(args: argparse.Namespace) -> str:
 
 def start_client(paths: AppPaths) -> EngineClient:
     return EngineClient(log_path=paths.cache_dir / "worker.log")
+
+
+def start_engine(paths: AppPaths, engine: str | None) -> ChatEngineClient:
+    """The local worker, or the remote engine called ``engine`` (``--engine``)."""
+    if engine:
+        from engine.remote.factory import open_remote_engine
+
+        return open_remote_engine(paths, engine)
+    return start_client(paths)
 
 
 def print_json(payload: object) -> None:

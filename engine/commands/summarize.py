@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import hashlib
 import sys
 from typing import Any
 
@@ -69,15 +70,18 @@ def run(args: argparse.Namespace) -> int:
         prompt_format=common.prompt_format_from(args),
     )
     result: JobResult | None = None
-    with common.start_client(paths) as client, HistoryStore.open(paths) as store:
-        client.load(config)
+    with common.start_engine(paths, args.engine) as client, HistoryStore.open(paths) as store:
+        info = client.load(config)
+        identity = model_identity(model)
+        if args.engine:  # summaries are kept per model: a remote one is known by its name
+            identity = hashlib.sha256(f"remote:{info.path}".encode()).hexdigest()
         job = DocumentJob(
             document=document,
             client=client,
             store=store,
-            model_sha256=model_identity(model),
+            model_sha256=identity,
             count_tokens=counter.count,
-            n_ctx=config.n_ctx,
+            n_ctx=info.n_ctx if args.engine else config.n_ctx,
             question=args.question,
             chunk_target=args.chunk_tokens,
             map_tokens=args.map_tokens,

@@ -13,6 +13,7 @@ from collections.abc import Callable, Generator
 
 from PIL import Image
 
+from engine.chat.engine import ChatEngine
 from engine.chat.messages import ChatMessage
 from engine.chat.sampling import GREEDY
 from engine.documents.document import ExtractedDocument, Section, page_anchor
@@ -20,7 +21,6 @@ from engine.documents.sandbox import render_page_image
 from engine.errors import Cancelled, HearthError
 from engine.vision.attachment import ImageAttachment
 from engine.worker import protocol as p
-from engine.worker.client import EngineClient
 
 TRANSCRIBE = (
     "This is a scanned page of a document. Write out all the text on it, in reading order. "
@@ -36,7 +36,7 @@ def _png(image: Image.Image) -> bytes:
     return out.getvalue()
 
 
-def transcribe_page(client: EngineClient, image: Image.Image, *, page: int, max_tokens: int) -> str:
+def transcribe_page(client: ChatEngine, image: Image.Image, *, page: int, max_tokens: int) -> str:
     attachment = ImageAttachment(_png(image), "auto", None, f"page-{page}.png")
     message = ChatMessage("user", TRANSCRIBE, images=(attachment,))
     for event in client.chat([message], GREEDY, max_tokens=max_tokens):
@@ -71,7 +71,7 @@ def with_page_texts(document: ExtractedDocument, texts: dict[int, str]) -> Extra
 
 def read_scanned_pages(
     document: ExtractedDocument,
-    client: EngineClient,
+    client: ChatEngine,
     *,
     cancelled: Callable[[], bool] = lambda: False,
     render: Render = render_page_image,

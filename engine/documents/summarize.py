@@ -23,6 +23,7 @@ import time
 from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 
+from engine.chat.engine import ChatEngine
 from engine.chat.messages import ChatMessage
 from engine.chat.sampling import SamplingParams
 from engine.documents.chunking import Chunk, DocumentPlan, chunk_document, plan_document
@@ -31,7 +32,6 @@ from engine.documents.scans import read_scanned_pages
 from engine.errors import Cancelled, HearthError
 from engine.store import HistoryStore, SummaryKey
 from engine.worker import protocol as p
-from engine.worker.client import EngineClient
 
 PROMPT_VERSION = "summary-v1"
 SUMMARY_SAMPLING = SamplingParams(temperature=0.3, top_k=40, top_p=0.9, min_p=0.05, seed=0)
@@ -115,7 +115,7 @@ class DocumentJob:
     """Summarise (or answer a question about) one extracted document."""
 
     document: ExtractedDocument
-    client: EngineClient
+    client: ChatEngine
     store: HistoryStore | None
     model_sha256: str
     count_tokens: Callable[[str], int]

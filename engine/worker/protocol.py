@@ -219,13 +219,16 @@ FailureKind = Literal["environment", "crash", "bug"]
 @dataclass(frozen=True)
 class Failed:
     """The request did not complete. ``environment``: a calm message for the user;
-    ``crash``: the worker process died; ``bug``: our fault, ``details`` has the traceback."""
+    ``crash``: the worker process died; ``bug``: our fault, ``details`` has the traceback.
+    ``resumable``: part of the answer had arrived when it failed (a remote engine's stream was
+    cut): the text is kept, marked interrupted, and can be continued, as after a crash."""
 
     request_id: int
     kind: FailureKind
     message: str
     details: str = ""
     code: str = ""  # HearthError.code of an environment failure
+    resumable: bool = False
 
 
 Event = Loaded | Progress | Token | Done | StatsReport | Failed

@@ -1071,7 +1071,22 @@
         <source>{name} was not found, or is not a file.</source>
         <translation>{name} が見つからないか、ファイルではありません。</translation>
     </message>
-</context>
+<message>
+        <location filename="../../app/main_window.py" line="319" />
+        <source>Remote engines…</source>
+        <translation>リモートエンジン…</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="766" />
+        <source>remote</source>
+        <translation>リモート</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="939" />
+        <source>{model} · remote · {ctx} tokens context · {vision}</source>
+        <translation>{model} · リモート · コンテキスト {ctx} トークン · {vision}</translation>
+    </message>
+    </context>
 <context>
     <name>MessageDelegate</name>
     <message>
@@ -1151,7 +1166,12 @@
         <source>Attached:</source>
         <translation>添付：</translation>
     </message>
-</context>
+<message>
+        <location filename="../../app/chat/delegate.py" line="102" />
+        <source>Interrupted: {error}</source>
+        <translation>中断されました：{error}</translation>
+    </message>
+    </context>
 <context>
     <name>ModelManagerDialog</name>
     <message>
@@ -2296,6 +2316,164 @@
         <location filename="../../app/main.py" line="68" />
         <source>Hearth is already running for this data folder but did not answer. Close it (or end it in your system monitor) and start Hearth again.</source>
         <translation>Hearth はこのデータフォルダーですでに実行中ですが、応答がありません。終了する（またはシステムモニターで終了させる）と、Hearth を再び起動できます。</translation>
+    </message>
+</context>
+<context>
+    <name>RemoteEnginesDialog</name>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="248" />
+        <source>Remote engine</source>
+        <translation>リモートエンジン</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="251" />
+        <source>Remote engine {n}</source>
+        <translation>リモートエンジン {n}</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="275" />
+        <source>CA certificates</source>
+        <translation>CA 証明書</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="275" />
+        <source>PEM files (*.pem *.crt);;All (*)</source>
+        <translation>PEM ファイル (*.pem *.crt);;すべてのファイル (*)</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="290" />
+        <source>Asking {url}…</source>
+        <translation>{url} に問い合わせ中…</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="310" />
+        <source>The server lists {n} model(s).</source>
+        <translation>サーバーは {n} 個のモデルを提供しています。</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="350" />
+        <source>Remote engines</source>
+        <translation>リモートエンジン</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="351" />
+        <source>Add</source>
+        <translation>追加</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="352" />
+        <source>Remove</source>
+        <translation>削除</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="353" />
+        <source>Ask the server</source>
+        <translation>サーバーに問い合わせる</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="355" />
+        <source>Contacts only the address above and lists the models it serves</source>
+        <translation>上のアドレスだけに接続し、提供されているモデルを一覧にします</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="357" />
+        <source>Choose…</source>
+        <translation>選択…</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="358" />
+        <source>Verify the server's TLS certificate</source>
+        <translation>サーバーの TLS 証明書を検証する</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="359" />
+        <source>the system's certificates</source>
+        <translation>システムの証明書</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="360" />
+        <source>none</source>
+        <translation>なし</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="361" />
+        <source>as the server says</source>
+        <translation>サーバーの値を使う</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="365" />
+        <source>Decide from the model name</source>
+        <translation>モデル名から判断</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="366" />
+        <source>Gemma 3 (Pan &amp; Scan tiles, Gemma tokenizer)</source>
+        <translation>Gemma 3（Pan &amp; Scan タイル、Gemma トークナイザー）</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="367" />
+        <source>Other (plain images, estimated token counts)</source>
+        <translation>その他（元の画像、推定トークン数）</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="372" />
+        <source>Keys are kept in the system keyring.</source>
+        <translation>キーはシステムのキーリングに保存されます。</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="375" />
+        <source>This system has no keyring: keys are kept in {path}, readable only by you.</source>
+        <translation>このシステムにはキーリングがありません。キーは {path} に保存され、あなただけが読み取れます。</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="379" />
+        <source>Name</source>
+        <translation>名前</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="380" />
+        <source>Server address</source>
+        <translation>サーバーのアドレス</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="381" />
+        <source>API key</source>
+        <translation>API キー</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="383" />
+        <source>Model</source>
+        <translation>モデル</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="384" />
+        <source>Connect timeout</source>
+        <translation>接続タイムアウト</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="385" />
+        <source>Read timeout</source>
+        <translation>読み取りタイムアウト</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="386" />
+        <source>TLS</source>
+        <translation>TLS</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="387" />
+        <source>CA file</source>
+        <translation>CA ファイル</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="388" />
+        <source>Model family</source>
+        <translation>モデルの系統</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="389" />
+        <source>Context size</source>
+        <translation>コンテキストサイズ</translation>
     </message>
 </context>
 </TS>

@@ -1071,7 +1071,22 @@
         <source>{name} was not found, or is not a file.</source>
         <translation>找不到 {name}，或它不是文件。</translation>
     </message>
-</context>
+<message>
+        <location filename="../../app/main_window.py" line="319" />
+        <source>Remote engines…</source>
+        <translation>远程引擎…</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="766" />
+        <source>remote</source>
+        <translation>远程</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="939" />
+        <source>{model} · remote · {ctx} tokens context · {vision}</source>
+        <translation>{model} · 远程 · 上下文 {ctx} 个词元 · {vision}</translation>
+    </message>
+    </context>
 <context>
     <name>MessageDelegate</name>
     <message>
@@ -1151,7 +1166,12 @@
         <source>Attached:</source>
         <translation>附件：</translation>
     </message>
-</context>
+<message>
+        <location filename="../../app/chat/delegate.py" line="102" />
+        <source>Interrupted: {error}</source>
+        <translation>已中断：{error}</translation>
+    </message>
+    </context>
 <context>
     <name>ModelManagerDialog</name>
     <message>
@@ -2296,6 +2316,164 @@
         <location filename="../../app/main.py" line="68" />
         <source>Hearth is already running for this data folder but did not answer. Close it (or end it in your system monitor) and start Hearth again.</source>
         <translation>Hearth 已在使用此数据文件夹运行，但没有响应。请关闭它（或在系统监视器中结束它），然后重新启动 Hearth。</translation>
+    </message>
+</context>
+<context>
+    <name>RemoteEnginesDialog</name>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="248" />
+        <source>Remote engine</source>
+        <translation>远程引擎</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="251" />
+        <source>Remote engine {n}</source>
+        <translation>远程引擎 {n}</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="275" />
+        <source>CA certificates</source>
+        <translation>CA 证书</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="275" />
+        <source>PEM files (*.pem *.crt);;All (*)</source>
+        <translation>PEM 文件 (*.pem *.crt);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="290" />
+        <source>Asking {url}…</source>
+        <translation>正在询问 {url}…</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="310" />
+        <source>The server lists {n} model(s).</source>
+        <translation>服务器列出了 {n} 个模型。</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="350" />
+        <source>Remote engines</source>
+        <translation>远程引擎</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="351" />
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="352" />
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="353" />
+        <source>Ask the server</source>
+        <translation>询问服务器</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="355" />
+        <source>Contacts only the address above and lists the models it serves</source>
+        <translation>只联系上面的地址，并列出它提供的模型</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="357" />
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="358" />
+        <source>Verify the server's TLS certificate</source>
+        <translation>验证服务器的 TLS 证书</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="359" />
+        <source>the system's certificates</source>
+        <translation>系统证书</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="360" />
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="361" />
+        <source>as the server says</source>
+        <translation>以服务器为准</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="365" />
+        <source>Decide from the model name</source>
+        <translation>根据模型名称决定</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="366" />
+        <source>Gemma 3 (Pan &amp; Scan tiles, Gemma tokenizer)</source>
+        <translation>Gemma 3（Pan &amp; Scan 图块，Gemma 分词器）</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="367" />
+        <source>Other (plain images, estimated token counts)</source>
+        <translation>其他（原始图像，估算词元数）</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="372" />
+        <source>Keys are kept in the system keyring.</source>
+        <translation>密钥保存在系统钥匙串中。</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="375" />
+        <source>This system has no keyring: keys are kept in {path}, readable only by you.</source>
+        <translation>此系统没有钥匙串：密钥保存在 {path}，只有你能读取。</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="379" />
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="380" />
+        <source>Server address</source>
+        <translation>服务器地址</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="381" />
+        <source>API key</source>
+        <translation>API 密钥</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="383" />
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="384" />
+        <source>Connect timeout</source>
+        <translation>连接超时</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="385" />
+        <source>Read timeout</source>
+        <translation>读取超时</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="386" />
+        <source>TLS</source>
+        <translation>TLS</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="387" />
+        <source>CA file</source>
+        <translation>CA 文件</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="388" />
+        <source>Model family</source>
+        <translation>模型系列</translation>
+    </message>
+    <message>
+        <location filename="../../app/remote/engines_dialog.py" line="389" />
+        <source>Context size</source>
+        <translation>上下文大小</translation>
     </message>
 </context>
 </TS>

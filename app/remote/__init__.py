@@ -1,0 +1,1 @@
+"""The GUI side of remote engines (OpenAI-compatible servers)."""
