@@ -43,6 +43,11 @@ COMPARED_TOKENS = 16
 # other); a cache that lost its window moves the distribution by KL > 1. The window itself is
 # checked exactly, so this bound only separates rounding from a real difference in tokens.
 TIE_NATS = 1.0
+# SmolLM2-135M-Instruct (Q4_1, full attention): the same two correct paths differed by up to
+# 1.09 nats on agreeing tokens near a full 2K context (0.45 at 2K tokens in a plain
+# regenerate). Its cache has no window to lose: a wrong cache there re-reads the wrong
+# tokens, which moves the logits by several nats.
+SMOLLM2_TIE_NATS = 2.0
 CORPUS = (Path(__file__).parent / "data" / "corpus.txt").read_text(encoding="utf-8").split()
 
 # Message sizes in words (roughly 1.3 tokens each).
@@ -83,6 +88,7 @@ class Family:
     name: str
     config: p.ModelConfig
     vision: bool = False
+    tie_nats: float = TIE_NATS  # the rounding a correct path shows on this model
 
 
 @dataclass
@@ -148,7 +154,9 @@ def logit_of(step: tuple[tuple[int, float], ...], token: int) -> float | None:
     return None
 
 
-def compare(label: str, tested: p.Done, fresh: p.Done, tally: Tally) -> None:
+def compare(
+    label: str, tested: p.Done, fresh: p.Done, tally: Tally, tie_nats: float = TIE_NATS
+) -> None:
     """Raise :class:`Divergence` unless ``tested`` equals ``fresh`` up to a numerical tie."""
     assert tested.stats is not None and fresh.stats is not None, label
     assert tested.probe is not None and fresh.probe is not None, label
@@ -190,7 +198,7 @@ def compare(label: str, tested: p.Done, fresh: p.Done, tally: Tally) -> None:
         if la is None or lb is None:
             raise Divergence(detail + " (a candidate is outside the other's top 8)")
         gaps.append(abs(la - lb))
-    if max(gaps) >= TIE_NATS:
+    if max(gaps) >= tie_nats:
         raise Divergence(detail + f" (logit gaps {gaps[0]:.3f} / {gaps[1]:.3f} nats)")
     tally.ties.append(f"{detail} (near-tie: gaps {gaps[0]:.4f} / {gaps[1]:.4f} nats)")
 
@@ -248,7 +256,13 @@ class ConversationMachine(RuleBasedStateMachine):
             assert "context" in tested.message, tested.message
             self.context_full_seen += 1
             return None
-        compare(label, tested, self._fresh(messages, continue_answer=continue_answer), self.tally)
+        compare(
+            label,
+            tested,
+            self._fresh(messages, continue_answer=continue_answer),
+            self.tally,
+            self.family.tie_nats,
+        )
         return tested
 
     def _record(self, messages: list[ChatMessage], done: p.Done | None) -> None:
@@ -358,7 +372,7 @@ class ConversationMachine(RuleBasedStateMachine):
         assert result.stats is not None and result.probe is not None
         fresh = self._fresh(messages)
         # The tokens streamed before the stop are the fresh read's first ones.
-        compare("cancel_during_answer", result, fresh, self.tally)
+        compare("cancel_during_answer", result, fresh, self.tally, self.family.tie_nats)
         self._record(messages, result)
 
     @precondition(lambda self: len(self.conversation.branches) > 1)

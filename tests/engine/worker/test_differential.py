@@ -21,6 +21,7 @@ from engine.vision.attachment import ImageAttachment
 from engine.worker import protocol as p
 from engine.worker.client import EngineClient
 from tests.engine.worker.differential import (
+    SMOLLM2_TIE_NATS,
     ConversationMachine,
     Family,
     Tally,
@@ -48,7 +49,7 @@ def gemma(model_path: Path, mmproj: Path, n_ctx: int) -> Family:
 def smollm2(model_path: Path, n_ctx: int) -> Family:
     """The second family: llama architecture, full-attention cache, its own ChatML template."""
     config = p.ModelConfig(model_path=str(model_path), n_ctx=n_ctx, checkpoint_budget_mib=256)
-    return Family("smollm2-135m", config, vision=False)
+    return Family("smollm2-135m", config, vision=False, tie_nats=SMOLLM2_TIE_NATS)
 
 
 @pytest.fixture(scope="module")
