@@ -10,7 +10,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
-from app import crash
+from app import crash, startup_probe
 from app.context import AppContext
 from app.main_window import MainWindow
 from app.models.registry import ModelRegistry
@@ -76,6 +76,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     assert isinstance(app, QApplication)
     app.setApplicationName("Hearth")
     app.setApplicationDisplayName("Hearth")
+    startup_probe.install_from_env(app)  # measurement only: HEARTH_STARTUP_PROBE
     paths = resolve_paths(args.data_dir).ensure()
     previous_crash = crash.install_faulthandler(paths.crash_log)
     crash.install_exception_hook()
