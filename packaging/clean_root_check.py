@@ -77,6 +77,11 @@ def run(cmd: Sequence[str], **kwargs: object) -> subprocess.CompletedProcess[str
     return subprocess.run(cmd, check=True, text=True, **kwargs)  # type: ignore[call-overload,no-any-return]
 
 
+def chroot() -> str:
+    """chroot(8) by its full path: the commands run with the root's own PATH."""
+    return shutil.which("chroot") or "/usr/sbin/chroot"
+
+
 def cache_dir() -> Path:
     return Path(os.environ.get("HEARTH_CLEAN_ROOT_CACHE", "/var/tmp/hearth-clean-root"))
 
@@ -153,7 +158,7 @@ def inside_env(**extra: str) -> dict[str, str]:
 def in_root(root: Path, command: Sequence[str], env: dict[str, str], timeout: float = 900):  # type: ignore[no-untyped-def]
     say("(chroot) $ " + " ".join(command))
     return subprocess.run(
-        ["chroot", str(root), *command],
+        [chroot(), str(root), *command],
         env=env,
         capture_output=True,
         text=True,
@@ -224,7 +229,7 @@ def startup_probe_inside(root: Path, runs: int) -> list[float]:
     """Launch to first paint of the window (app.startup_probe) on one Xvfb inside the root,
     ``runs`` times; the first launch also assembles the bundled model into the new data dir."""
     server = subprocess.Popen(
-        ["chroot", str(root), "Xvfb", ":7", *SCREEN.split(), "-nolisten", "tcp"],
+        [chroot(), str(root), "Xvfb", ":7", *SCREEN.split(), "-nolisten", "tcp"],
         env=inside_env(),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
