@@ -303,9 +303,16 @@ def smoke_test(dist: Path) -> int:
     say("$ " + " ".join(command))
     with tempfile.TemporaryDirectory(prefix="hearth-smoke-home-") as home:
         env.update(HOME=home, XDG_CACHE_HOME=home + "/cache", XDG_DATA_HOME=home + "/data")
-        result = subprocess.run(
-            command, env=env, capture_output=True, text=True, timeout=600, check=False
-        )
+        try:
+            result = subprocess.run(
+                command, env=env, capture_output=True, text=True, timeout=1800, check=False
+            )
+        except subprocess.TimeoutExpired as exc:
+            for stream in (exc.stdout, exc.stderr):
+                text = stream.decode("utf-8", "replace") if isinstance(stream, bytes) else stream
+                print(text or "", end="", flush=True)
+            say(f"smoke test FAILED: no result after {exc.timeout:.0f} s")
+            return 1
     print(result.stdout, end="", flush=True)
     unexpected = [
         line
