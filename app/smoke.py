@@ -171,7 +171,7 @@ def run(app: QApplication, args: argparse.Namespace) -> dict[str, object]:
     report: dict[str, object] = {
         "frozen": bool(getattr(sys, "frozen", False)),
         "executable": sys.executable,
-        "spawn_executable": str(multiprocessing.spawn.get_executable()),
+        "spawn_executable": os.fsdecode(multiprocessing.spawn.get_executable()),
         "platform": app.platformName(),
         "cpu_backend": llama_cpu_backend(),
     }
