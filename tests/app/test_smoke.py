@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from PySide6.QtGui import QImage
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -23,11 +24,12 @@ def run_smoke(tmp_path: Path, *extra: str) -> subprocess.CompletedProcess[str]:
         env=env,
         capture_output=True,
         text=True,
-        timeout=600,
+        timeout=1500,
         check=False,
     )
 
 
+@pytest.mark.timeout(1800)  # three model loads; slow on a busy 2-core machine
 def test_every_step_works_and_crashes_stay_isolated(tmp_path: Path) -> None:
     shot = tmp_path / "shots" / "window.png"
     result = run_smoke(

@@ -54,6 +54,7 @@ def test_reports_the_first_paint_of_the_named_window_only(
     assert capsys.readouterr().out == ""  # one report, not one per paint
 
 
+@pytest.mark.timeout(900)  # quitting waits for the model load the window started
 def test_the_real_app_reports_its_window_and_quits_by_itself(
     tmp_path: Path, model_path: Path
 ) -> None:
