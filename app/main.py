@@ -160,6 +160,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationVersion(__version__)
     app.setDesktopFileName(APP_ID)  # Wayland's app id: the desktop entry's icon and name
     app.setWindowIcon(app_icon())
+    from app import startup_probe
+
+    startup_probe.install_from_env(app)  # measurement only: HEARTH_STARTUP_PROBE
     paths = resolve_paths(args.data_dir).ensure()
     files = [path.absolute() for path in args.files]
     try:

@@ -2,7 +2,8 @@
 """Set up Hearth in a virtual environment, then run the app or the test suite.
 
     python3 packaging/bootstrap.py run      # set up, then start Hearth on the bundled model
-    python3 packaging/bootstrap.py test     # set up (with dev tools), then run every check
+    python3 packaging/bootstrap.py test     # set up (with dev tools), run every check, then
+                                            # build the package and smoke-test it
     python3 packaging/bootstrap.py setup    # only set up
     python3 packaging/bootstrap.py package  # build the self-contained dist/Hearth folder
     python3 packaging/bootstrap.py llama-server  # only build (once) the upstream llama-server
@@ -352,19 +353,45 @@ def setup(dev: bool) -> Path:
     return python
 
 
-PACKAGE_VENV = Path(os.environ.get("HEARTH_PACKAGE_VENV", ROOT / ".venv-package"))
 PYINSTALLER = "pyinstaller>=6.10,<7"
+
+
+def package_venv() -> Path:
+    """The build venv of the package, cached outside the checkout (so a fresh clone and CI
+    reuse it) and keyed by what is installed into it: the project's dependencies, the llama.cpp
+    wheel and PyInstaller. ``HEARTH_PACKAGE_VENV`` overrides it."""
+    override = os.environ.get("HEARTH_PACKAGE_VENV")
+    if override:
+        return Path(override)
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    wheels = wheel_cache_dir(PACKAGE_LLAMA_CMAKE_ARGS).name
+    key_text = "|".join([*project["dependencies"], wheels, PYINSTALLER, sys.version])
+    key = hashlib.sha256(key_text.encode()).hexdigest()[:16]
+    return cache_root().parent / "package-venvs" / f"{sys.implementation.cache_tag}-{key}"
 
 
 def build_package() -> Path:
     """Build dist/Hearth (PyInstaller one-folder) from a venv with the portable llama.cpp."""
     ensure_system_packages()
-    python = PACKAGE_VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
-    if not python.exists():
-        run([sys.executable, "-m", "venv", str(PACKAGE_VENV)])
-    run([str(python), "-m", "pip", "install", "-q", "--upgrade", "pip", "setuptools", "wheel"])
-    wheel = cached_llama_wheel(python, PACKAGE_LLAMA_CMAKE_ARGS)
-    run([str(python), "-m", "pip", "install", "-q", str(wheel), str(ROOT), PYINSTALLER])
+    venv = package_venv()
+    python = venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    ready = venv / ".hearth-package-ready"
+    if ready.is_file():
+        say(f"using the cached package build venv {venv}")
+        # Only the project itself changes between builds on a cached venv.
+        run(
+            [str(python), "-m", "pip", "install", "-q", "--no-deps", "--force-reinstall", str(ROOT)]
+        )
+    else:
+        if venv.exists():
+            shutil.rmtree(venv)  # a half-made venv from an interrupted build
+        run([sys.executable, "-m", "venv", str(venv)])
+        run([str(python), "-m", "pip", "install", "-q", "--upgrade", "pip", "setuptools", "wheel"])
+        wheel = cached_llama_wheel(python, PACKAGE_LLAMA_CMAKE_ARGS)
+        run([str(python), "-m", "pip", "install", "-q", str(wheel), str(ROOT), PYINSTALLER])
+        ready.write_text(wheel.name + "\n", encoding="utf-8")
     run([str(python), "-m", "app.translations", "--compile"], cwd=ROOT)
     run(
         [
@@ -407,9 +434,16 @@ def smoke_test(dist: Path) -> int:
     say("$ " + " ".join(command))
     with tempfile.TemporaryDirectory(prefix="hearth-smoke-home-") as home:
         env.update(HOME=home, XDG_CACHE_HOME=home + "/cache", XDG_DATA_HOME=home + "/data")
-        result = subprocess.run(
-            command, env=env, capture_output=True, text=True, timeout=600, check=False
-        )
+        try:
+            result = subprocess.run(
+                command, env=env, capture_output=True, text=True, timeout=1800, check=False
+            )
+        except subprocess.TimeoutExpired as exc:
+            for stream in (exc.stdout, exc.stderr):
+                text = stream.decode("utf-8", "replace") if isinstance(stream, bytes) else stream
+                print(text or "", end="", flush=True)
+            say(f"smoke test FAILED: no result after {exc.timeout:.0f} s")
+            return 1
     print(result.stdout, end="", flush=True)
     unexpected = [
         line
@@ -437,11 +471,24 @@ def run_tests(python: Path, extra: list[str]) -> int:
     ]
     for step in steps:
         say("$ " + " ".join(step))
+        started = time.monotonic()
         code = subprocess.run(step, cwd=ROOT, env=env, check=False).returncode
+        say(f"({time.monotonic() - started:.0f} s)")
         if code != 0:
             say(f"FAILED: {' '.join(step)} (exit {code})")
             return code
     return 0
+
+
+def package_and_smoke() -> int:
+    """Build dist/Hearth and run its smoke test, saying how long that took."""
+    started = time.monotonic()
+    dist = build_package()
+    built = time.monotonic()
+    say(f"built {dist} in {built - started:.0f} s")
+    code = smoke_test(dist)
+    say(f"package smoke test: {time.monotonic() - built:.0f} s")
+    return code
 
 
 def main(argv: list[str]) -> int:
@@ -453,14 +500,18 @@ def main(argv: list[str]) -> int:
         print(cached_llama_server(Path(sys.executable)))
         return 0
     if command == "package":
-        dist = build_package()
-        say(f"built {dist}")
-        return smoke_test(dist)
+        return package_and_smoke()
     python = setup(dev=command != "run")
     if command == "setup":
         return 0
     if command == "test":
-        return run_tests(python, extra)
+        code = run_tests(python, extra)
+        if code != 0:
+            return code
+        if extra:
+            say("pytest arguments given: skipping the package build and its smoke test")
+            return 0
+        return package_and_smoke()
     command = [str(python), "-m", "app", *extra]
     headless = sys.platform.startswith("linux") and not (
         os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
