@@ -141,7 +141,7 @@ def install(home: Path | None = None, command: list[str] | None = None) -> Insta
             if source is None:
                 target.write_text(desktop_entry_text(command), encoding="utf-8")
             else:
-                shutil.copyfile(source, target)
+                target.write_bytes(source.read_bytes())  # small files: entry, icons, XML
             report.written.append(target)
     except FileNotFoundError as exc:
         raise DesktopInstallError(

@@ -74,6 +74,11 @@ class BearerTokenGuard:
         await self.app(scope, receive, send)
 
 
+# How much of an oversized upload is still read before the 413 goes out (then the connection
+# closes): enough for a client that sends a body a little over the limit to read its answer.
+_DRAIN_BYTES = 64 << 20
+
+
 class BodyLimit:
     """Refuse request bodies over ``max_bytes`` with 413."""
 
@@ -111,6 +116,14 @@ class BodyLimit:
             chunk = message.get("body", b"")
             seen += len(chunk)
             if seen > self.max_bytes:
+                # Read (and drop) what the client is still sending, up to a bound, so that it
+                # gets the 413 instead of a connection reset in the middle of its upload.
+                drained = 0
+                while message.get("more_body", False) and drained < _DRAIN_BYTES:
+                    message = await receive()
+                    if message["type"] != "http.request":
+                        break
+                    drained += len(message.get("body", b""))
                 await send_json_error(
                     send,
                     413,

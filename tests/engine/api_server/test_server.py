@@ -181,6 +181,9 @@ def test_past_the_queue_bound_the_server_says_503_with_retry_after(
         "messages": [{"role": "user", "content": COUNTING}],
         "max_tokens": 3000,
         "stream": True,
+        # Greedy: the base model loops without an end-of-turn, so it is still answering
+        # while the other two requests arrive (sampled, it may stop after a few tokens).
+        "temperature": 0,
     }
     waiting_result: dict[str, Any] = {}
 
@@ -193,7 +196,9 @@ def test_past_the_queue_bound_the_server_says_503_with_retry_after(
         running.stream("POST", url, json=long_body, headers=headers) as first,
     ):
         assert first.status_code == 200
-        next(first.iter_lines())
+        # Keep the line iterator: dropping it closes the stream, which is a disconnect.
+        lines = first.iter_lines()
+        next(lines)
         thread = threading.Thread(target=waiting_client)
         thread.start()
         queued = threading.Event()
@@ -202,7 +207,10 @@ def test_past_the_queue_bound_the_server_says_503_with_retry_after(
                 queued.set()
                 break
             queued.wait(0.01)
-        assert queued.is_set(), "the second request never reached the queue"
+        assert queued.is_set(), (
+            f"the second request never reached the queue: {live_server.gate.status()}, "
+            f"{waiting_result}"
+        )
         refused = api(live_server, max_retries=0)
         with pytest.raises(openai.APIStatusError) as caught:
             refused.chat.completions.create(
