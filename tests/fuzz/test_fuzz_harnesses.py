@@ -51,6 +51,12 @@ def run_harness(
         *extra,
     ]
     env = {**os.environ, "PYTHONHASHSEED": "0"}
+    # Linux keeps a process's peak RSS across exec (getrusage's ru_maxrss), and libFuzzer's
+    # -rss_limit_mb reads it: a harness started straight from a pytest process that has grown
+    # past the limit reports an "oom" at once (seen in the full suite). A shell that forks the
+    # harness gives it a fresh peak; the second command stops the shell from exec'ing it.
+    if os.name == "posix":
+        command = ["/bin/sh", "-c", '"$@"; exit $?', "sh", *command]
     return subprocess.run(
         command, capture_output=True, text=True, timeout=600, env=env, cwd=work, check=False
     )
